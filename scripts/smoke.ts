@@ -1,0 +1,20 @@
+import { migrateDatabase, openDatabase } from "@/db/client";
+import { seed } from "@/db/seed";
+import { createCaller } from "@/server/trpc/root";
+
+const handle = await openDatabase({ url: process.env.DATABASE_URL ?? null, pgliteDir: null });
+await migrateDatabase(handle);
+let t = Date.now();
+await handle.db.transaction((tx) => seed(tx));
+console.log("seed ms", Date.now() - t);
+const caller = createCaller({ handle, sessionToken: undefined, user: { userId: "u-alice", email: "", name: "", role: "customer", accountId: "5000000000000101", accountName: "", timeZone: "Asia/Shanghai", currency: "USD" } });
+t = Date.now();
+const page = await caller.coupons.list({ sort: "balance", dir: "desc", limit: 3 });
+console.log(JSON.stringify(page, null, 1).slice(0, 1500));
+console.log(await caller.coupons.totals({}));
+const p2 = await caller.coupons.list({ sort: "balance", dir: "desc", limit: 3, cursor: page.nextCursor ?? undefined });
+console.log(p2.items.map((i) => [i.id, i.balanceMinor, i.status]));
+const h = await caller.coupons.history({ id: "CP-EQ1X-F0RM" });
+console.log(h.items.slice(0, 3));
+console.log((await caller.coupons.series({ id: "CP-7Q2M-9XK4" })).length);
+await handle.close();

@@ -1,0 +1,76 @@
+import { createHash, randomBytes } from "node:crypto";
+import { and, eq, gt, sql } from "drizzle-orm";
+import type { Executor } from "@/db/client";
+import { accounts, sessions, users } from "@/db/schema";
+import { verifyPassword } from "./password";
+
+export const SESSION_COOKIE = "vc_session";
+export const SESSION_DAYS = 7;
+
+export type SessionUser = {
+  userId: string;
+  email: string;
+  name: string;
+  role: "customer" | "operator";
+  accountId: string;
+  accountName: string;
+  timeZone: string;
+  currency: string;
+};
+
+const hashToken = (token: string) => createHash("sha256").update(token).digest("base64url");
+
+/** Checks the password; returns a new session token, or null for a wrong email or password. */
+export async function signIn(db: Executor, email: string, password: string): Promise<string | null> {
+  const [user] = await db
+    .select({ id: users.id, passwordHash: users.passwordHash })
+    .from(users)
+    .where(eq(sql`lower(${users.email})`, email.trim().toLowerCase()));
+  // Hash anyway when the user is unknown, so timing does not tell which emails exist.
+  const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+  if (!user || !ok) return null;
+  const token = randomBytes(32).toString("base64url");
+  await db.insert(sessions).values({
+    tokenHash: hashToken(token),
+    userId: user.id,
+    expiresAt: sql`now() + make_interval(days => ${SESSION_DAYS})` as unknown as string,
+  });
+  return token;
+}
+
+export async function signOut(db: Executor, token: string): Promise<void> {
+  await db.delete(sessions).where(eq(sessions.tokenHash, hashToken(token)));
+}
+
+/** One indexed query: the session's user and account, if the session is live. */
+export async function getSessionUser(db: Executor, token: string | undefined): Promise<SessionUser | null> {
+  if (!token || token.length > 100) return null;
+  const [row] = await db
+    .select({
+      userId: users.id,
+      email: users.email,
+      name: users.name,
+      role: users.role,
+      accountId: users.accountId,
+      accountName: accounts.name,
+      timeZone: accounts.timeZone,
+      currency: accounts.currency,
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .innerJoin(accounts, eq(accounts.id, users.accountId))
+    .where(and(eq(sessions.tokenHash, hashToken(token)), gt(sessions.expiresAt, sql`now()`)));
+  return row ?? null;
+}
+
+/** Reads our cookie out of a Cookie header. */
+export function readSessionCookie(cookieHeader: string | null): string | undefined {
+  if (!cookieHeader) return undefined;
+  for (const part of cookieHeader.split(";")) {
+    const i = part.indexOf("=");
+    if (i > 0 && part.slice(0, i).trim() === SESSION_COOKIE) return part.slice(i + 1).trim();
+  }
+  return undefined;
+}
+
+const DUMMY_HASH = "scrypt$16384$8$1$c2FsdHNhbHRzYWx0c2FsdA$ZHVtbXlkdW1teWR1bW15ZHVtbXlkdW1teWR1bW15ZHU";

@@ -1,0 +1,25 @@
+import type { TRPC_ERROR_CODE_KEY } from "@trpc/server";
+
+/** Expected failures of domain functions. Mapped to tRPC/HTTP codes in one place (server/trpc/init.ts). */
+export const DOMAIN_ERRORS = {
+  NOT_FOUND: "NOT_FOUND",
+  INVALID_INPUT: "BAD_REQUEST",
+  INVALID_CURSOR: "BAD_REQUEST",
+  FORBIDDEN: "FORBIDDEN",
+  IDEMPOTENCY_KEY_REUSED: "UNPROCESSABLE_CONTENT",
+  CONFLICT: "CONFLICT",
+} as const satisfies Record<string, TRPC_ERROR_CODE_KEY>;
+
+export type DomainErrorCode = keyof typeof DOMAIN_ERRORS;
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = "DomainError";
+  }
+}
+
+export const notFound = (what = "Voucher") => new DomainError("NOT_FOUND", `${what} not found`);

@@ -1,0 +1,80 @@
+import { initTRPC, TRPCError } from "@trpc/server";
+import { ZodError, z } from "zod";
+import type { DatabaseHandle } from "@/db/client";
+import { canViewAccount } from "@/server/auth/access";
+import { getSessionUser, type SessionUser } from "@/server/auth/session";
+import { DOMAIN_ERRORS, DomainError } from "@/server/errors";
+
+export type Context = {
+  handle: DatabaseHandle;
+  sessionToken: string | undefined;
+  /** Set by tests that call procedures as a given user without a cookie. */
+  user?: SessionUser | null;
+};
+
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error }) {
+    const zod = error.cause instanceof ZodError ? error.cause : null;
+    return {
+      ...shape,
+      // Never a stack trace or a database message to the browser.
+      message:
+        shape.data.code === "INTERNAL_SERVER_ERROR"
+          ? "Something went wrong on our side. Nothing was changed; please try again."
+          : zod
+            ? z.prettifyError(zod)
+            : shape.message,
+      data: {
+        code: shape.data.code,
+        httpStatus: shape.data.httpStatus,
+        fieldErrors: zod ? z.flattenError(zod).fieldErrors : undefined,
+      },
+    };
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Maps typed domain errors to tRPC codes, in one place. */
+const domainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof DomainError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: DOMAIN_ERRORS[cause.code], message: cause.message, cause });
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(domainErrors);
+
+/** Session required; `ctx.user` is non-null from here on. */
+export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const user = ctx.user !== undefined ? ctx.user : await getSessionUser(ctx.handle.db, ctx.sessionToken);
+  if (!user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Please sign in." });
+  return next({ ctx: { ...ctx, user } });
+});
+
+export const operatorProcedure = authedProcedure.use(({ ctx, next }) => {
+  if (ctx.user.role !== "operator") {
+    throw new TRPCError({ code: "FORBIDDEN", message: "Only the platform operator can do this." });
+  }
+  return next();
+});
+
+export const accountInput = z.object({
+  /** The account to act on; defaults to the caller's own. */
+  accountId: z.string().min(1).max(64).optional(),
+});
+
+/**
+ * Resolves the one account a call acts on and checks the caller may (R-SEC-1, R-ENT-3).
+ * An account the caller may not see is "not found", never a hint that it exists.
+ */
+export const accountProcedure = authedProcedure.input(accountInput).use(async ({ ctx, input, next }) => {
+  const accountId = input.accountId ?? ctx.user.accountId;
+  if (!(await canViewAccount(ctx.handle.db, ctx.user, accountId))) {
+    throw new TRPCError({ code: "NOT_FOUND", message: "Account not found" });
+  }
+  return next({ ctx: { ...ctx, accountId } });
+});

@@ -1,0 +1,14 @@
+import { createCallerFactory, router } from "./init";
+import { catalogRouter, healthRouter } from "./routers/catalog";
+import { couponsRouter } from "./routers/coupons";
+import { operatorRouter } from "./routers/operator";
+
+export const appRouter = router({
+  coupons: couponsRouter,
+  operator: operatorRouter,
+  catalog: catalogRouter,
+  health: healthRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,39 @@
+import { z } from "zod";
+import { canViewAccount } from "@/server/auth/access";
+import { balanceSeries, couponHistory, couponTotals, findVisibleCoupon, listCoupons } from "@/server/vouchers/queries";
+import { couponId, historyInput, listFilters, listInput, listOutput } from "@/server/vouchers/schema";
+import { accountProcedure, authedProcedure, router } from "../init";
+
+export const couponsRouter = router({
+  /** Coupons tab page (R-LIST-1..3). */
+  list: accountProcedure
+    .input(listInput)
+    .output(listOutput)
+    .query(({ ctx, input }) => listCoupons(ctx.handle.db, ctx.accountId, input)),
+
+  /** Totals above the table (R-LIST-4). */
+  totals: accountProcedure
+    .input(listFilters)
+    .query(({ ctx, input }) => couponTotals(ctx.handle.db, ctx.accountId, input)),
+
+  /** Summary for Coupon Deduction Details (R-DET-1). */
+  get: authedProcedure
+    .input(z.object({ id: couponId }))
+    .query(({ ctx, input }) =>
+      findVisibleCoupon(ctx.handle.db, input.id, (a) => canViewAccount(ctx.handle.db, ctx.user, a), ctx.user.accountId),
+    ),
+
+  /** The deduction details table (R-DET-1). */
+  history: authedProcedure.input(historyInput).query(async ({ ctx, input }) => {
+    const db = ctx.handle.db;
+    const coupon = await findVisibleCoupon(db, input.id, (a) => canViewAccount(db, ctx.user, a), ctx.user.accountId);
+    return couponHistory(db, coupon.id, input.cursor, input.limit);
+  }),
+
+  /** Balance over time (R-DET-4). */
+  series: authedProcedure.input(z.object({ id: couponId })).query(async ({ ctx, input }) => {
+    const db = ctx.handle.db;
+    const coupon = await findVisibleCoupon(db, input.id, (a) => canViewAccount(db, ctx.user, a), ctx.user.accountId);
+    return balanceSeries(db, coupon.id);
+  }),
+});

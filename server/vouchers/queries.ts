@@ -1,0 +1,215 @@
+import { and, asc, desc, eq, type SQL, sql } from "drizzle-orm";
+import { type Executor, rows } from "@/db/client";
+import { accounts, couponLedger, coupons, couponShares } from "@/db/schema";
+import { notFound } from "@/server/errors";
+import { decodeCursor, encodeCursor } from "./cursor";
+import type { CouponStatus } from "./rules";
+import { type CouponRow, type ListFilters, type ListInput, STATUS_FILTERS, TYPE_FILTERS } from "./schema";
+
+/** R-VOU-2 in SQL, judged by the database clock. Twin of `deriveStatus` in rules.ts. */
+export const statusSql = sql<CouponStatus>`CASE
+  WHEN ${coupons.reclaimedAt} IS NOT NULL THEN 'Reclaimed'
+  WHEN ${coupons.expiresAt} <= now() THEN 'Expired'
+  WHEN ${coupons.effectiveFrom} > now() THEN 'Not yet effective'
+  WHEN ${coupons.balanceMinor} = 0 THEN 'Used up'
+  ELSE 'Available' END`;
+
+const STATUS_WHERE: Record<CouponStatus, SQL> = {
+  Reclaimed: sql`${coupons.reclaimedAt} IS NOT NULL`,
+  Expired: sql`${coupons.reclaimedAt} IS NULL AND ${coupons.expiresAt} <= now()`,
+  "Not yet effective": sql`${coupons.reclaimedAt} IS NULL AND ${coupons.expiresAt} > now() AND ${coupons.effectiveFrom} > now()`,
+  "Used up": sql`${coupons.reclaimedAt} IS NULL AND ${coupons.expiresAt} > now() AND ${coupons.effectiveFrom} <= now() AND ${coupons.balanceMinor} = 0`,
+  Available: sql`${coupons.reclaimedAt} IS NULL AND ${coupons.expiresAt} > now() AND ${coupons.effectiveFrom} <= now() AND ${coupons.balanceMinor} > 0`,
+};
+
+export const couponColumns = {
+  id: coupons.id,
+  accountId: coupons.accountId,
+  couponType: coupons.couponType,
+  currency: coupons.currency,
+  nominalMinor: coupons.nominalMinor,
+  balanceMinor: coupons.balanceMinor,
+  discountBps: coupons.discountBps,
+  discountCapMinor: coupons.discountCapMinor,
+  commodities: coupons.commodities,
+  scopes: coupons.scopes,
+  paymentTypes: coupons.paymentTypes,
+  minOrderMinor: coupons.minOrderMinor,
+  effectiveFrom: coupons.effectiveFrom,
+  expiresAt: coupons.expiresAt,
+  issuedAt: coupons.issuedAt,
+  status: statusSql,
+};
+
+const SORT_COLUMN = {
+  balance: coupons.balanceMinor,
+  expiry: coupons.expiresAt,
+  issued: coupons.issuedAt,
+} as const;
+
+/** The WHERE for an account's list under the filters; shared by the list, the totals and the export. */
+export function filterWhere(accountId: string, f: ListFilters): SQL {
+  const parts: SQL[] = [eq(coupons.accountId, accountId)];
+  const type = TYPE_FILTERS[f.type];
+  if (type) parts.push(eq(coupons.couponType, type));
+  if (f.status) parts.push(STATUS_WHERE[STATUS_FILTERS[f.status]]);
+  if (f.q) parts.push(sql`${coupons.id} ILIKE ${`%${f.q.replace(/[\\%_]/g, "\\$&")}%`}`);
+  if (f.expiringWithinDays) {
+    parts.push(STATUS_WHERE.Available);
+    parts.push(sql`${coupons.expiresAt} <= now() + make_interval(days => ${f.expiringWithinDays})`);
+  }
+  return and(...parts) as SQL;
+}
+
+/** Timestamps leave the server as ISO-8601 UTC strings whichever driver read them. */
+export function iso(value: string | Date): string {
+  if (value instanceof Date) return value.toISOString();
+  // PostgreSQL text form in a UTC session: "2026-11-26 10:00:00.123+00".
+  return value.includes("T") ? value : `${value.replace(" ", "T").replace(/\+00$/, "")}Z`;
+}
+
+function toRow(r: Omit<CouponRow, "effectiveFrom" | "expiresAt" | "issuedAt"> & Record<"effectiveFrom" | "expiresAt" | "issuedAt", string | Date>): CouponRow {
+  return { ...r, effectiveFrom: iso(r.effectiveFrom), expiresAt: iso(r.expiresAt), issuedAt: iso(r.issuedAt) };
+}
+
+/** One page of the Coupons tab (R-LIST-1..3): one indexed keyset query, no OFFSET. */
+export async function listCoupons(db: Executor, accountId: string, input: ListInput) {
+  const col = SORT_COLUMN[input.sort];
+  const where: SQL[] = [filterWhere(accountId, input)];
+  if (input.cursor) {
+    const c = decodeCursor(input.cursor, `${input.sort}:${input.dir}`);
+    const cmp = input.dir === "desc" ? sql`<` : sql`>`;
+    const value = input.sort === "balance" ? sql`${c.v}::bigint` : sql`${c.v}::timestamptz`;
+    where.push(sql`(${col}, ${coupons.id}) ${cmp} (${value}, ${c.id})`);
+  }
+  const order = input.dir === "desc" ? [desc(col), desc(coupons.id)] : [asc(col), asc(coupons.id)];
+  const found = await db
+    .select({ ...couponColumns, sortValue: sql<string>`${col}::text` })
+    .from(coupons)
+    .where(and(...where))
+    .orderBy(...order)
+    .limit(input.limit + 1);
+  const page = found.slice(0, input.limit);
+  const last = page.at(-1);
+  const nextCursor =
+    found.length > input.limit && last
+      ? encodeCursor({
+          s: `${input.sort}:${input.dir}`,
+          v: input.sort === "balance" ? last.balanceMinor : last.sortValue,
+          id: last.id,
+        })
+      : null;
+  return { items: page.map(({ sortValue: _s, ...r }) => toRow(r)), nextCursor };
+}
+
+/** Totals above the table (R-LIST-4), over the same filter as the list; per currency. */
+export async function couponTotals(db: Executor, accountId: string, f: ListFilters) {
+  const found = await rows<{ currency: string; count: string; available: string; expiring: string }>(
+    db,
+    sql`SELECT ${coupons.currency} AS currency, count(*)::text AS count,
+          coalesce(sum(${coupons.balanceMinor}) FILTER (WHERE ${coupons.couponType} = 'Cash Coupon' AND ${STATUS_WHERE.Available}), 0)::text AS available,
+          coalesce(sum(${coupons.balanceMinor}) FILTER (WHERE ${coupons.couponType} = 'Cash Coupon' AND ${STATUS_WHERE.Available}
+                   AND ${coupons.expiresAt} <= now() + interval '30 days'), 0)::text AS expiring
+        FROM ${coupons} WHERE ${filterWhere(accountId, f)} GROUP BY ${coupons.currency} ORDER BY 1`,
+  );
+  return found.map((r) => ({
+    currency: r.currency,
+    count: Number(r.count),
+    availableMinor: Number(r.available),
+    expiring30Minor: Number(r.expiring),
+  }));
+}
+
+/**
+ * Finds a voucher the caller may see: its owner's account must be viewable, or the voucher
+ * shared with the caller's account. Otherwise "not found" (R-SEC-1).
+ */
+export async function findVisibleCoupon(
+  db: Executor,
+  id: string,
+  canView: (accountId: string) => Promise<boolean>,
+  viewerAccountId: string,
+) {
+  const [row] = await db
+    .select({
+      ...couponColumns,
+      source: coupons.source,
+      description: coupons.description,
+      shared: coupons.shared,
+      reclaimedAt: coupons.reclaimedAt,
+      accountName: accounts.name,
+      timeZone: accounts.timeZone,
+      sharedWithViewer: sql<boolean>`EXISTS (SELECT 1 FROM ${couponShares} s WHERE s.coupon_id = ${coupons.id} AND s.account_id = ${viewerAccountId})`,
+    })
+    .from(coupons)
+    .innerJoin(accounts, eq(accounts.id, coupons.accountId))
+    .where(eq(coupons.id, id.toUpperCase()));
+  if (!row) throw notFound();
+  if (!row.sharedWithViewer && !(await canView(row.accountId))) throw notFound();
+  const shares = row.shared
+    ? await db
+        .select({ accountId: couponShares.accountId, name: accounts.name })
+        .from(couponShares)
+        .innerJoin(accounts, eq(accounts.id, couponShares.accountId))
+        .where(eq(couponShares.couponId, row.id))
+        .orderBy(couponShares.accountId)
+    : [];
+  const { sharedWithViewer: _v, ...rest } = row;
+  return {
+    ...toRow(rest),
+    source: row.source,
+    description: row.description,
+    shared: row.shared,
+    reclaimedAt: row.reclaimedAt ? iso(row.reclaimedAt) : null,
+    accountName: row.accountName,
+    timeZone: row.timeZone,
+    sharedWith: shares,
+  };
+}
+
+/** The deduction details table (R-DET-1), newest first, keyset on (created_at, id). */
+export async function couponHistory(db: Executor, couponId: string, cursor: string | undefined, limit: number) {
+  const where: SQL[] = [eq(couponLedger.couponId, couponId)];
+  if (cursor) {
+    const c = decodeCursor(cursor, "history");
+    where.push(sql`(${couponLedger.createdAt}, ${couponLedger.id}) < (${c.v}::timestamptz, ${Number(c.id)}::bigint)`);
+  }
+  const found = await db
+    .select({
+      id: couponLedger.id,
+      createdAt: couponLedger.createdAt,
+      createdAtText: sql<string>`${couponLedger.createdAt}::text`,
+      type: couponLedger.type,
+      amountMinor: couponLedger.amountMinor,
+      balanceAfterMinor: couponLedger.balanceAfterMinor,
+      orderId: couponLedger.orderId,
+      billId: couponLedger.billId,
+      accountId: couponLedger.accountId,
+      note: couponLedger.note,
+    })
+    .from(couponLedger)
+    .where(and(...where))
+    .orderBy(desc(couponLedger.createdAt), desc(couponLedger.id))
+    .limit(limit + 1);
+  const page = found.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(({ createdAtText: _t, createdAt, ...r }) => ({ ...r, createdAt: iso(createdAt) })),
+    nextCursor:
+      found.length > limit && last ? encodeCursor({ s: "history", v: last.createdAtText, id: String(last.id) }) : null,
+  };
+}
+
+/** Balance over time for the chart (R-DET-4), thinned to at most `points` evenly spaced ledger rows. */
+export async function balanceSeries(db: Executor, couponId: string, points = 200) {
+  const found = await rows<{ at: string | Date; balance: string }>(
+    db,
+    sql`WITH l AS (
+          SELECT created_at, balance_after_minor, row_number() OVER (ORDER BY created_at, id) AS rn,
+                 count(*) OVER () AS n
+          FROM ${couponLedger} WHERE coupon_id = ${couponId})
+        SELECT created_at AS at, balance_after_minor::text AS balance FROM l
+        WHERE rn = n OR rn % greatest(1, ceil(n::numeric / ${points})::bigint) = 1 ORDER BY rn`,
+  );
+  return found.map((r) => ({ at: iso(r.at), balanceMinor: Number(r.balance) }));
+}

@@ -1,0 +1,109 @@
+import { createHash, randomInt } from "node:crypto";
+import { and, eq, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { accounts, couponLedger, coupons, idempotencyKeys, products } from "@/db/schema";
+import { DomainError, notFound } from "@/server/errors";
+import { MoneyParseError, parseMoney } from "@/server/money";
+import { endOfDayExclusive, startOfDay } from "./rules";
+import type { IssueInput } from "./schema";
+
+const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"; // Crockford base32: no I, L, O, U
+
+/** A public voucher ID like CP-7Q2M-9XK4. */
+export function newCouponId(): string {
+  const pick = () => Array.from({ length: 4 }, () => ALPHABET[randomInt(32)]).join("");
+  return `CP-${pick()}-${pick()}`;
+}
+
+export const requestHash = (payload: unknown) =>
+  createHash("sha256").update(JSON.stringify(payload)).digest("base64url");
+
+function money(field: string, value: string): number {
+  try {
+    return parseMoney(value);
+  } catch (e) {
+    if (e instanceof MoneyParseError) throw new DomainError("INVALID_INPUT", `${field}: ${e.message}`);
+    throw e;
+  }
+}
+
+/**
+ * Direct issuance by the platform operator (R-VOU-1): the voucher and its Issuance ledger row
+ * in one transaction, idempotent on the caller's key (same key and payload → same voucher;
+ * same key, other payload → refused).
+ */
+export async function issueCoupon(db: Db, actor: { userId: string; accountId: string }, input: IssueInput) {
+  const nominalMinor = money("Nominal value", input.nominal);
+  if (nominalMinor <= 0) throw new DomainError("INVALID_INPUT", "Nominal value must be more than 0.00");
+  const minOrderMinor = money("Limit on order amount", input.minOrder);
+  const { idempotencyKey, ...payload } = input;
+  const hash = requestHash(payload);
+
+  return db.transaction(async (tx) => {
+    const claimed = await tx
+      .insert(idempotencyKeys)
+      .values({ accountId: actor.accountId, key: idempotencyKey, operation: "coupons.issue", requestHash: hash })
+      .onConflictDoNothing()
+      .returning({ key: idempotencyKeys.key });
+    if (claimed.length === 0) {
+      const [prior] = await tx
+        .select()
+        .from(idempotencyKeys)
+        .where(and(eq(idempotencyKeys.accountId, actor.accountId), eq(idempotencyKeys.key, idempotencyKey)));
+      if (!prior || prior.operation !== "coupons.issue" || prior.requestHash !== hash) {
+        throw new DomainError("IDEMPOTENCY_KEY_REUSED", "This request key was already used for a different request.");
+      }
+      return prior.response as { id: string };
+    }
+
+    const [account] = await tx
+      .select({ currency: accounts.currency, timeZone: accounts.timeZone })
+      .from(accounts)
+      .where(eq(accounts.id, input.accountId));
+    if (!account) throw notFound("Account");
+    if (input.commodities.length > 0) {
+      const known = await tx.select({ code: products.code }).from(products);
+      const codes = new Set(known.map((p) => p.code));
+      const unknown = input.commodities.filter((c) => !codes.has(c));
+      if (unknown.length) throw new DomainError("INVALID_INPUT", `Unknown product: ${unknown.join(", ")}`);
+    }
+
+    const id = newCouponId();
+    const isDiscount = input.couponType === "Discount Coupon";
+    await tx.insert(coupons).values({
+      id,
+      accountId: input.accountId,
+      couponType: input.couponType,
+      currency: account.currency,
+      nominalMinor,
+      balanceMinor: nominalMinor,
+      discountBps: isDiscount ? (input.discountPercent ?? 0) * 100 : null,
+      discountCapMinor: isDiscount ? nominalMinor : null,
+      commodities: [...new Set(input.commodities)],
+      scopes: [...new Set(input.scopes)],
+      paymentTypes: [...new Set(input.paymentTypes)],
+      minOrderMinor,
+      // Calendar dates are days in UTC+8 (R-TIME-1); the end is the next midnight, exclusive.
+      effectiveFrom: startOfDay(input.effectiveFrom).toISOString(),
+      expiresAt: endOfDayExclusive(input.expiresOn).toISOString(),
+      issuedAt: sql`now()` as unknown as string,
+      source: "Direct issuance",
+      description: input.description,
+    });
+    await tx.insert(couponLedger).values({
+      couponId: id,
+      accountId: input.accountId,
+      actorUserId: actor.userId,
+      type: "Issuance",
+      amountMinor: nominalMinor,
+      balanceAfterMinor: nominalMinor,
+      note: input.description,
+    });
+    const response = { id };
+    await tx
+      .update(idempotencyKeys)
+      .set({ response })
+      .where(and(eq(idempotencyKeys.accountId, actor.accountId), eq(idempotencyKeys.key, idempotencyKey)));
+    return response;
+  });
+}
