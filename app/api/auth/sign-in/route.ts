@@ -1,0 +1,41 @@
+import { appDatabase } from "@/db";
+import { sessionCookie } from "@/server/auth/cookies";
+import { signIn } from "@/server/auth/session";
+
+/**
+ * Sign-in: a plain form POST (works without JavaScript) or JSON. On success a session row and
+ * an httpOnly cookie; on failure a redirect back with a clear message (or 401 JSON).
+ */
+export async function POST(req: Request) {
+  const isJson = req.headers.get("content-type")?.includes("application/json") ?? false;
+  let email = "";
+  let password = "";
+  let next = "/coupons";
+  try {
+    if (isJson) {
+      const body = (await req.json()) as Record<string, unknown>;
+      email = typeof body.email === "string" ? body.email : "";
+      password = typeof body.password === "string" ? body.password : "";
+    } else {
+      const form = await req.formData();
+      email = String(form.get("email") ?? "");
+      password = String(form.get("password") ?? "");
+      const n = String(form.get("next") ?? "");
+      if (n.startsWith("/") && !n.startsWith("//")) next = n;
+    }
+  } catch {
+    return Response.json({ error: "Send an email and a password." }, { status: 400 });
+  }
+  const token = email && password && password.length <= 200 ? await signIn((await appDatabase()).db, email, password) : null;
+  if (!token) {
+    if (isJson) return Response.json({ error: "Wrong email or password." }, { status: 401 });
+    const back = new URL("/sign-in", req.url);
+    back.searchParams.set("error", "invalid");
+    back.searchParams.set("email", email.slice(0, 200));
+    return new Response(null, { status: 303, headers: { Location: back.pathname + back.search } });
+  }
+  const headers = new Headers({ "Set-Cookie": sessionCookie(token, req) });
+  if (isJson) return Response.json({ ok: true }, { headers });
+  headers.set("Location", next);
+  return new Response(null, { status: 303, headers });
+}

@@ -1,0 +1,157 @@
+import { sql as dsql, type SQL } from "drizzle-orm";
+import postgres from "postgres";
+import { type DatabaseHandle, rows } from "@/db/client";
+import { csvRecord } from "@/server/csv";
+
+/** Column order of a voucher's deduction details export (R-DET-2). */
+export const HISTORY_HEADER = [
+  "Time",
+  "Transaction Type",
+  "Deducted Amount",
+  "Credited Amount",
+  "Order/Bill ID",
+  "Account",
+  "Balance After",
+  "Note",
+] as const;
+
+const BOM = "\uFEFF"; // so spreadsheet programs read the file as UTF-8 (decision 004)
+
+/**
+ * The formatted columns, computed by the database with the helpers of migration 0001
+ * (amounts as decimal strings, ISO-8601 times with the account's offset, formula cells
+ * neutralised). Both export paths select exactly these, so they give the same bytes.
+ */
+function historyColumns(timeZone: string): string {
+  return `iso_in_zone(l.created_at, ${literal(timeZone)}) AS time,
+    l.type::text AS type,
+    CASE WHEN l.type IN ('Deduction', 'Reclaim', 'Expiry') THEN minor_to_decimal(l.amount_minor) END AS deducted,
+    CASE WHEN l.type IN ('Issuance', 'Refund') THEN minor_to_decimal(l.amount_minor) END AS credited,
+    csv_safe(coalesce(l.order_id, l.bill_id)) AS ref,
+    csv_safe(l.account_id) AS account,
+    minor_to_decimal(l.balance_after_minor) AS balance_after,
+    csv_safe(nullif(l.note, '')) AS note`;
+}
+
+/** A SQL string literal. Inputs are already validated (IDs: letters, digits, dashes); this is the second fence. */
+function literal(value: string): string {
+  if (/[\\\0]/.test(value)) throw new Error("unexpected character in export parameter");
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+export function historyFileName(couponId: string, timeZone: string, now = new Date()): string {
+  const day = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
+  return `coupon-${couponId}-deductions-${day}.csv`;
+}
+
+/**
+ * Streams a voucher's ledger as CSV. On PostgreSQL: `COPY ... TO STDOUT (FORMAT csv)` on a
+ * dedicated connection, passed straight through with backpressure; the connection is closed
+ * when the download ends or is aborted, so an aborted download can never strand a pooled
+ * connection (STACK-NOTES: postgres.js COPY trap). On PGlite: keyset batches of 1,000 rows.
+ */
+export function streamCouponHistory(handle: DatabaseHandle, couponId: string, timeZone: string): ReadableStream<Uint8Array> {
+  const header = BOM + csvRecord([...HISTORY_HEADER]);
+  const cols = historyColumns(timeZone);
+  if (handle.kind === "postgres" && handle.url) {
+    return copyStream(
+      handle.url,
+      header,
+      `COPY (SELECT ${cols} FROM coupon_ledger l WHERE l.coupon_id = ${literal(couponId)} ORDER BY l.created_at, l.id) TO STDOUT WITH (FORMAT csv)`,
+    );
+  }
+  return keysetStream(handle, header, (after) =>
+    dsql.raw(
+      `SELECT ${cols}, l.created_at::text AS k_at, l.id AS k_id FROM coupon_ledger l
+       WHERE l.coupon_id = ${literal(couponId)}
+       ${after ? `AND (l.created_at, l.id) > (${literal(after.at)}::timestamptz, ${Number(after.id)})` : ""}
+       ORDER BY l.created_at, l.id LIMIT 1000`,
+    ),
+  );
+}
+
+const encoder = new TextEncoder();
+
+function copyStream(url: string, header: string, copySql: string): ReadableStream<Uint8Array> {
+  let sql: postgres.Sql | null = null;
+  let chunks: AsyncIterator<Buffer> | null = null;
+  const close = async () => {
+    const s = sql;
+    sql = null;
+    // timeout 0: end now, even mid-COPY; the server sees the socket close and ends the backend.
+    if (s) await s.end({ timeout: 0 }).catch(() => {});
+  };
+  return new ReadableStream<Uint8Array>(
+    {
+      async start(controller) {
+        controller.enqueue(encoder.encode(header));
+        sql = postgres(url, { max: 1, onnotice: () => {}, connection: { TimeZone: "UTC", application_name: "voucher-export" } });
+        try {
+          const readable = await sql.unsafe(copySql).readable();
+          chunks = readable[Symbol.asyncIterator]();
+        } catch (e) {
+          await close();
+          throw e;
+        }
+      },
+      async pull(controller) {
+        try {
+          const next = await chunks?.next();
+          if (!next || next.done) {
+            controller.close();
+            await close();
+          } else {
+            controller.enqueue(new Uint8Array(next.value.buffer, next.value.byteOffset, next.value.byteLength));
+          }
+        } catch (e) {
+          await close();
+          controller.error(e);
+        }
+      },
+      async cancel() {
+        await chunks?.return?.().catch(() => {});
+        await close();
+      },
+    },
+    { highWaterMark: 4 },
+  );
+}
+
+type KeysetRow = Record<string, string | null> & { k_at: string; k_id: string | number };
+
+function keysetStream(
+  handle: DatabaseHandle,
+  header: string,
+  page: (after: { at: string; id: string | number } | null) => SQL,
+): ReadableStream<Uint8Array> {
+  let after: { at: string; id: string | number } | null = null;
+  let done = false;
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        controller.enqueue(encoder.encode(header));
+      },
+      async pull(controller) {
+        if (done) return;
+        const batch = await rows<KeysetRow>(handle.db, page(after));
+        const last = batch.at(-1);
+        if (!last) {
+          done = true;
+          controller.close();
+          return;
+        }
+        after = { at: last.k_at, id: last.k_id };
+        let text = "";
+        for (const r of batch) {
+          text += csvRecord([r.time, r.type, r.deducted, r.credited, r.ref, r.account, r.balance_after, r.note].map((v) => v ?? null));
+        }
+        controller.enqueue(encoder.encode(text));
+        if (batch.length < 1000) {
+          done = true;
+          controller.close();
+        }
+      },
+    },
+    { highWaterMark: 2 },
+  );
+}

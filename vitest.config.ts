@@ -1,0 +1,18 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  resolve: {
+    alias: { "@": path.resolve(__dirname) },
+  },
+  test: {
+    environment: "node",
+    include: ["**/*.test.ts"],
+    exclude: ["node_modules/**", "e2e/**", "bench/**", ".next/**", "test-results/**", "playwright-report/**"],
+    // Integration files each build their own databases (PGlite in memory, a fresh PostgreSQL database).
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // Two cores: one worker per core keeps PGlite start-up from starving the PostgreSQL tests.
+    maxWorkers: 2,
+  },
+});
