@@ -1,9 +1,9 @@
-import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   resolve: {
-    alias: { "@": path.resolve(__dirname) },
+    alias: { "@": fileURLToPath(new URL(".", import.meta.url)).replace(/\/$/, "") },
   },
   test: {
     environment: "node",
