@@ -141,3 +141,8 @@ export async function seededDatabase(driver: TestDriver, now = new Date()): Prom
   await handle.db.transaction((tx) => seed(tx, now));
   return handle;
 }
+
+/** `describe.each(eachDriver(drivers))("[%s] ...", (_name, driver) => ...)`: titles read "[pglite] ..." / "[postgres] ...". */
+export function eachDriver(drivers: TestDriver[]): [DriverName, TestDriver][] {
+  return drivers.map((d) => [d.name, d]);
+}
