@@ -1,3 +1,4 @@
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { type DatabaseHandle, migrateDatabase, openDatabase } from "./client";
 import { seedIfEmpty } from "./seed";
@@ -14,9 +15,11 @@ export function appDatabase(): Promise<DatabaseHandle> {
   const g = globalThis as Holder;
   g[KEY] ??= (async () => {
     const url = process.env.DATABASE_URL || null;
+    const pgliteDir = url ? null : process.env.PGLITE_DIR || path.join(process.cwd(), ".data", "pglite");
+    if (pgliteDir) mkdirSync(path.dirname(path.resolve(pgliteDir)), { recursive: true });
     const handle = await openDatabase({
       url,
-      pgliteDir: url ? null : (process.env.PGLITE_DIR ?? path.join(process.cwd(), ".data", "pglite")),
+      pgliteDir,
       poolMax: Number(process.env.PG_POOL_MAX ?? 10),
     });
     await migrateDatabase(handle);

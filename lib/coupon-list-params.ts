@@ -4,7 +4,16 @@ import { type ListInput, listInput } from "@/server/vouchers/schema";
  * One parser map for the Coupons tab's URL state (R-LIST-2): the page, the query input and
  * (later) the cross-voucher export all read the list state through here.
  */
-export const URL_KEYS = { type: "type", status: "status", q: "q", expiringWithinDays: "exp", sort: "sort", dir: "dir", cursor: "cursor", accountId: "account" } as const;
+export const URL_KEYS = {
+  type: "type",
+  status: "status",
+  q: "q",
+  expiringWithinDays: "exp",
+  sort: "sort",
+  dir: "dir",
+  cursor: "cursor",
+  accountId: "account",
+} as const;
 
 export type ListState = ListInput & { accountId?: string };
 
@@ -17,8 +26,15 @@ export function parseListParams(sp: URLSearchParams) {
   }
   const { accountId, ...rest } = raw;
   const parsed = listInput.safeParse(rest);
-  if (!parsed.success) return { ok: false as const, error: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") };
-  return { ok: true as const, value: { ...parsed.data, ...(typeof accountId === "string" ? { accountId } : {}) } as ListState };
+  if (!parsed.success)
+    return {
+      ok: false as const,
+      error: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
+    };
+  return {
+    ok: true as const,
+    value: { ...parsed.data, ...(typeof accountId === "string" ? { accountId } : {}) } as ListState,
+  };
 }
 
 /** Serialises list state back to a query string, leaving defaults out. */
@@ -34,7 +50,9 @@ export function toSearch(state: Partial<ListState>): string {
   return s ? `?${s}` : "";
 }
 
-export function searchParamsFromRecord(record: Record<string, string | string[] | undefined>): URLSearchParams {
+export function searchParamsFromRecord(
+  record: Record<string, string | string[] | undefined>,
+): URLSearchParams {
   const sp = new URLSearchParams();
   for (const [k, v] of Object.entries(record)) if (typeof v === "string") sp.set(k, v);
   return sp;

@@ -52,7 +52,8 @@ export function formatMoney(minor: number, currency: string): string {
  */
 export function splitByWeights(total: number, weights: readonly number[]): number[] {
   if (!Number.isSafeInteger(total) || total < 0) throw new RangeError("total must be a non-negative integer");
-  if (weights.some((w) => !Number.isSafeInteger(w) || w < 0)) throw new RangeError("weights must be non-negative integers");
+  if (weights.some((w) => !Number.isSafeInteger(w) || w < 0))
+    throw new RangeError("weights must be non-negative integers");
   const sum = weights.reduce((a, b) => a + BigInt(b), 0n);
   if (sum === 0n) return weights.map(() => 0);
   const T = BigInt(total);

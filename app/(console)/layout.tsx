@@ -9,7 +9,10 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
   const user = await requireUser();
   return (
     <TRPCReactProvider>
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-10 focus:bg-white focus:p-2">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-10 focus:bg-white focus:p-2"
+      >
         Skip to content
       </a>
       <header className="flex h-14 items-center justify-between border-b border-slate-200 bg-white px-4">
@@ -18,10 +21,10 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
         </Link>
         <div className="flex items-center gap-4 text-sm">
           <span>
-            <span className="font-medium">{user.name}</span>
+            <span className="font-medium">{user.email}</span>
             <span className="text-slate-600">
               {" "}
-              · {user.accountName} (UID {user.accountId})
+              · {user.accountName} · UID {user.accountId}
             </span>
           </span>
           <form method="post" action="/api/auth/sign-out">
@@ -32,8 +35,13 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
         </div>
       </header>
       <div className="flex">
-        <nav aria-label="Console" className="min-h-[calc(100vh-3.5rem)] w-56 shrink-0 border-r border-slate-200 bg-white p-3 text-sm">
-          <p className="px-2 pb-1 pt-2 text-xs font-semibold uppercase tracking-wide text-slate-600">Account</p>
+        <nav
+          aria-label="Console"
+          className="min-h-[calc(100vh-3.5rem)] w-56 shrink-0 border-r border-slate-200 bg-white p-3 text-sm"
+        >
+          <p className="px-2 pb-1 pt-2 text-xs font-semibold uppercase tracking-wide text-slate-600">
+            Account
+          </p>
           <ul>
             <li>
               <NavLink href="/coupons">Cards and Coupons</NavLink>
@@ -41,7 +49,9 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
           </ul>
           {user.role === "operator" && (
             <>
-              <p className="px-2 pb-1 pt-4 text-xs font-semibold uppercase tracking-wide text-slate-600">Platform</p>
+              <p className="px-2 pb-1 pt-4 text-xs font-semibold uppercase tracking-wide text-slate-600">
+                Platform
+              </p>
               <ul>
                 <li>
                   <NavLink href="/operator">Issue vouchers</NavLink>

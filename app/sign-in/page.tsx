@@ -3,7 +3,11 @@ import { currentUser } from "@/server/auth/current";
 
 export const metadata = { title: "Sign in" };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   if (await currentUser()) redirect("/coupons");
   const sp = await searchParams;
   const failed = sp.error === "invalid";
@@ -13,7 +17,10 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         <p className="text-sm font-semibold text-brand-700">Expenses and Costs</p>
         <h1 className="mt-1 text-2xl font-semibold">Sign in</h1>
         {failed && (
-          <p role="alert" className="mt-4 rounded border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+          <p
+            role="alert"
+            className="mt-4 rounded border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800"
+          >
             Wrong email or password. Check both and try again.
           </p>
         )}
@@ -46,12 +53,16 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
               className="mt-1 w-full rounded border border-slate-300 px-3 py-2"
             />
           </div>
-          <button type="submit" className="w-full rounded bg-brand-700 px-4 py-2 font-medium text-white hover:bg-brand-600">
+          <button
+            type="submit"
+            className="w-full rounded bg-brand-700 px-4 py-2 font-medium text-white hover:bg-brand-600"
+          >
             Sign in
           </button>
         </form>
         <p className="mt-6 text-xs text-slate-600">
-          Demo: alice@example.com, admin@acme.example, operator@example.com — password <code>demo-password</code>.
+          Demo: alice@example.com, admin@acme.example, operator@example.com — password{" "}
+          <code>demo-password</code>.
         </p>
       </div>
     </main>

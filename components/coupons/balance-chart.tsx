@@ -6,7 +6,15 @@ import { formatDateTime, formatMoney } from "@/lib/format";
 type Point = { at: string; balanceMinor: number };
 
 /** R-DET-4: balance after each transaction, as a step line. The figure has a text summary for screen readers. */
-export function BalanceChart({ points, currency, timeZone }: { points: Point[]; currency: string; timeZone: string }) {
+export function BalanceChart({
+  points,
+  currency,
+  timeZone,
+}: {
+  points: Point[];
+  currency: string;
+  timeZone: string;
+}) {
   if (points.length === 0) return <p className="mt-2 text-sm text-slate-600">No transactions yet.</p>;
   const data = points.map((p) => ({ t: new Date(p.at).getTime(), balance: p.balanceMinor }));
   const first = points[0];
@@ -29,12 +37,22 @@ export function BalanceChart({ points, currency, timeZone }: { points: Point[]; 
               tickFormatter={(t: number) => formatDateTime(new Date(t).toISOString(), timeZone).slice(5, 10)}
               tick={{ fontSize: 12, fill: "#334155" }}
             />
-            <YAxis tickFormatter={(v: number) => formatMoney(v, currency)} width={90} tick={{ fontSize: 12, fill: "#334155" }} />
+            <YAxis
+              tickFormatter={(v: number) => formatMoney(v, currency)}
+              width={90}
+              tick={{ fontSize: 12, fill: "#334155" }}
+            />
             <Tooltip
               labelFormatter={(t) => formatDateTime(new Date(Number(t)).toISOString(), timeZone)}
               formatter={(v) => [formatMoney(Number(v), currency), "Balance"]}
             />
-            <Area type="stepAfter" dataKey="balance" stroke="#9a3412" fill="#fed7aa" isAnimationActive={false} />
+            <Area
+              type="stepAfter"
+              dataKey="balance"
+              stroke="#9a3412"
+              fill="#fed7aa"
+              isAnimationActive={false}
+            />
           </AreaChart>
         </ResponsiveContainer>
       </div>

@@ -19,25 +19,46 @@ export function CouponDetails({ id, timeZone }: { id: string; timeZone: string }
   const [cursors, setCursors] = useState<string[]>([]);
   const cursor = cursors.at(-1);
   const first = useSuspenseQuery(trpc.coupons.history.queryOptions({ id, limit: 50 }));
-  const later = useQuery({ ...trpc.coupons.history.queryOptions({ id, limit: 50, cursor }), enabled: cursor !== undefined });
+  const later = useQuery({
+    ...trpc.coupons.history.queryOptions({ id, limit: 50, cursor }),
+    enabled: cursor !== undefined,
+  });
   const history = cursor === undefined ? first.data : later.data;
   const zone = zoneLabel(timeZone);
 
   const fields: [string, React.ReactNode][] = [
-    ["ID", <span key="id" className="font-mono">{c.id}</span>],
+    [
+      "ID",
+      <span key="id" className="font-mono">
+        {c.id}
+      </span>,
+    ],
     ["Status", <StatusBadge key="s" status={c.status} />],
-    ["Coupon Type", c.discountBps !== null ? `${c.couponType} (${c.discountBps / 100}% off, up to ${formatMoney(c.discountCapMinor ?? 0, c.currency)})` : c.couponType],
+    [
+      "Coupon Type",
+      c.discountBps !== null
+        ? `${c.couponType} (${c.discountBps / 100}% off, up to ${formatMoney(c.discountCapMinor ?? 0, c.currency)})`
+        : c.couponType,
+    ],
     ["Nominal Value", formatMoney(c.nominalMinor, c.currency)],
     ["Balance", formatMoney(c.balanceMinor, c.currency)],
     ["Applicable Commodity", commodityLabel(c.commodities, names)],
     ["Applicable Scope", c.scopes.length ? c.scopes.join(", ") : "General"],
     ["Payment Types", c.paymentTypes.join(", ")],
-    ["Limit on Order Amount", c.minOrderMinor === 0 ? "None" : `Orders of ${formatMoney(c.minOrderMinor, c.currency)} or more`],
+    [
+      "Limit on Order Amount",
+      c.minOrderMinor === 0 ? "None" : `Orders of ${formatMoney(c.minOrderMinor, c.currency)} or more`,
+    ],
     [`Validity Period (${zone})`, formatValidity(c.effectiveFrom, c.expiresAt, timeZone)],
     [`Issued At (${zone})`, formatDateTime(c.issuedAt, timeZone)],
     ["Source", c.source],
     ["Owner Account", `${c.accountName} (UID ${c.accountId})`],
-    ["Shared With", c.shared ? c.sharedWith.map((s) => `${s.name} (UID ${s.accountId})`).join(", ") || "No accounts" : "Not shared"],
+    [
+      "Shared With",
+      c.shared
+        ? c.sharedWith.map((s) => `${s.name} (UID ${s.accountId})`).join(", ") || "No accounts"
+        : "Not shared",
+    ],
     ["Description", c.description || "—"],
   ];
   if (c.reclaimedAt) fields.push([`Reclaimed At (${zone})`, formatDateTime(c.reclaimedAt, timeZone)]);
@@ -45,7 +66,9 @@ export function CouponDetails({ id, timeZone }: { id: string; timeZone: string }
   return (
     <div className="space-y-6">
       <section aria-labelledby="summary-h" className="rounded border border-slate-200 bg-white p-4">
-        <h2 id="summary-h" className="text-lg font-semibold">Summary</h2>
+        <h2 id="summary-h" className="text-lg font-semibold">
+          Summary
+        </h2>
         <dl className="mt-3 grid grid-cols-1 gap-x-6 gap-y-2 text-sm sm:grid-cols-2 lg:grid-cols-3">
           {fields.map(([label, value]) => (
             <div key={label}>
@@ -57,13 +80,17 @@ export function CouponDetails({ id, timeZone }: { id: string; timeZone: string }
       </section>
 
       <section aria-labelledby="chart-h" className="rounded border border-slate-200 bg-white p-4">
-        <h2 id="chart-h" className="text-lg font-semibold">Balance over time</h2>
+        <h2 id="chart-h" className="text-lg font-semibold">
+          Balance over time
+        </h2>
         <BalanceChart points={series} currency={c.currency} timeZone={timeZone} />
       </section>
 
       <section aria-labelledby="history-h" className="rounded border border-slate-200 bg-white">
         <div className="flex items-center justify-between p-4">
-          <h2 id="history-h" className="text-lg font-semibold">Deduction details</h2>
+          <h2 id="history-h" className="text-lg font-semibold">
+            Deduction details
+          </h2>
           <a
             href={`/api/coupons/${c.id}/export`}
             download
@@ -75,40 +102,68 @@ export function CouponDetails({ id, timeZone }: { id: string; timeZone: string }
         </div>
         <div className="overflow-x-auto">
           <table className="min-w-full text-left text-sm">
-            <caption className="sr-only">Transactions of {c.id}, newest first, times in {zone}</caption>
+            <caption className="sr-only">
+              Transactions of {c.id}, newest first, times in {zone}
+            </caption>
             <thead className="bg-slate-100 text-xs uppercase text-slate-700">
               <tr>
-                <th scope="col" className="px-3 py-2">Time ({zone})</th>
-                <th scope="col" className="px-3 py-2">Transaction Type</th>
-                <th scope="col" className="px-3 py-2 text-right">Deducted Amount</th>
-                <th scope="col" className="px-3 py-2">Order/Bill ID</th>
-                <th scope="col" className="px-3 py-2">Account</th>
-                <th scope="col" className="px-3 py-2 text-right">Balance After</th>
+                <th scope="col" className="px-3 py-2">
+                  Time ({zone})
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Transaction Type
+                </th>
+                <th scope="col" className="px-3 py-2 text-right">
+                  Deducted Amount
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Order/Bill ID
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Account
+                </th>
+                <th scope="col" className="px-3 py-2 text-right">
+                  Balance After
+                </th>
               </tr>
             </thead>
             <tbody>
               {history?.items.map((h) => (
                 <tr key={h.id} className="border-t border-slate-100">
-                  <td className="whitespace-nowrap px-3 py-2 tabular-nums">{formatDateTime(h.createdAt, timeZone)}</td>
+                  <td className="whitespace-nowrap px-3 py-2 tabular-nums">
+                    {formatDateTime(h.createdAt, timeZone)}
+                  </td>
                   <td className="px-3 py-2">
                     {h.type}
                     {h.note && <div className="text-xs text-slate-600">{h.note}</div>}
                   </td>
                   <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">
-                    {CREDIT_TYPES.has(h.type) ? `+${formatMoney(h.amountMinor, c.currency)}` : `−${formatMoney(h.amountMinor, c.currency)}`}
+                    {CREDIT_TYPES.has(h.type)
+                      ? `+${formatMoney(h.amountMinor, c.currency)}`
+                      : `−${formatMoney(h.amountMinor, c.currency)}`}
                   </td>
                   <td className="px-3 py-2 font-mono">{h.orderId ?? h.billId ?? "—"}</td>
                   <td className="px-3 py-2">{h.accountId}</td>
-                  <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">{formatMoney(h.balanceAfterMinor, c.currency)}</td>
+                  <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">
+                    {formatMoney(h.balanceAfterMinor, c.currency)}
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
-          {history === undefined && <p role="status" className="p-4 text-sm">Loading…</p>}
+          {history === undefined && (
+            <p role="status" className="p-4 text-sm">
+              Loading…
+            </p>
+          )}
         </div>
         <nav aria-label="History pages" className="flex gap-3 p-4 text-sm">
           {cursors.length > 0 && (
-            <button type="button" className="rounded border border-slate-300 px-3 py-1.5" onClick={() => setCursors((s) => s.slice(0, -1))}>
+            <button
+              type="button"
+              className="rounded border border-slate-300 px-3 py-1.5"
+              onClick={() => setCursors((s) => s.slice(0, -1))}
+            >
               Previous page
             </button>
           )}

@@ -42,7 +42,10 @@ export function CouponsView({ state, timeZone }: { state: ListState; timeZone: s
   return (
     <div className="space-y-4" aria-busy={pending}>
       <section aria-label="Totals" className="grid grid-cols-1 gap-3 sm:grid-cols-3">
-        {(totals.length ? totals : [{ currency: "USD", availableMinor: 0, count: 0, expiring30Minor: 0 }]).map((t) => (
+        {(totals.length
+          ? totals
+          : [{ currency: "USD", availableMinor: 0, count: 0, expiring30Minor: 0 }]
+        ).map((t) => (
           <div key={t.currency} className="contents">
             <Stat label="Available balance" value={formatMoney(t.availableMinor, t.currency)} />
             <Stat label="Vouchers" value={String(t.count)} />
@@ -52,7 +55,6 @@ export function CouponsView({ state, timeZone }: { state: ListState; timeZone: s
       </section>
 
       <form
-        role="search"
         aria-label="Filter coupons"
         className="flex flex-wrap items-end gap-3 rounded border border-slate-200 bg-white p-3"
         onSubmit={(e) => {
@@ -63,7 +65,11 @@ export function CouponsView({ state, timeZone }: { state: ListState; timeZone: s
       >
         <label className="text-sm">
           Coupon Type
-          <select className={control} value={state.type} onChange={(e) => go({ type: e.target.value as ListState["type"] })}>
+          <select
+            className={control}
+            value={state.type}
+            onChange={(e) => go({ type: e.target.value as ListState["type"] })}
+          >
             <option value="all">All</option>
             <option value="cash">Cash Coupon</option>
             <option value="discount">Discount Coupon</option>
@@ -71,7 +77,11 @@ export function CouponsView({ state, timeZone }: { state: ListState; timeZone: s
         </label>
         <label className="text-sm">
           Status
-          <select className={control} value={state.status ?? ""} onChange={(e) => go({ status: (e.target.value || undefined) as ListState["status"] })}>
+          <select
+            className={control}
+            value={state.status ?? ""}
+            onChange={(e) => go({ status: (e.target.value || undefined) as ListState["status"] })}
+          >
             <option value="">All statuses</option>
             {Object.entries(STATUS_FILTERS).map(([slug, label]) => (
               <option key={slug} value={slug}>
@@ -112,9 +122,18 @@ export function CouponsView({ state, timeZone }: { state: ListState; timeZone: s
         </label>
         <label className="text-sm">
           Coupon ID
-          <input key={state.q ?? ""} name="q" defaultValue={state.q ?? ""} placeholder="e.g. CP-7Q2M" className={`${control} w-44`} />
+          <input
+            key={state.q ?? ""}
+            name="q"
+            defaultValue={state.q ?? ""}
+            placeholder="e.g. CP-7Q2M"
+            className={`${control} w-44`}
+          />
         </label>
-        <button type="submit" className="rounded bg-slate-800 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700">
+        <button
+          type="submit"
+          className="rounded bg-slate-800 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700"
+        >
           Search
         </button>
         {filtered && (
@@ -129,14 +148,30 @@ export function CouponsView({ state, timeZone }: { state: ListState; timeZone: s
           <caption className="sr-only">Coupons, times in {zoneLabel(timeZone)}</caption>
           <thead className="bg-slate-100 text-xs uppercase text-slate-700">
             <tr>
-              <th scope="col" className="px-3 py-2">ID</th>
-              <th scope="col" className="px-3 py-2 text-right">Nominal Value</th>
-              <th scope="col" className="px-3 py-2 text-right">Balance</th>
-              <th scope="col" className="px-3 py-2">Applicable Commodity</th>
-              <th scope="col" className="px-3 py-2 text-right">Limit on Order Amount</th>
-              <th scope="col" className="px-3 py-2">Status</th>
-              <th scope="col" className="px-3 py-2">Validity Period ({zoneLabel(timeZone)})</th>
-              <th scope="col" className="px-3 py-2">Actions</th>
+              <th scope="col" className="px-3 py-2">
+                ID
+              </th>
+              <th scope="col" className="px-3 py-2 text-right">
+                Nominal Value
+              </th>
+              <th scope="col" className="px-3 py-2 text-right">
+                Balance
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Applicable Commodity
+              </th>
+              <th scope="col" className="px-3 py-2 text-right">
+                Limit on Order Amount
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Status
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Validity Period ({zoneLabel(timeZone)})
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Actions
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -149,8 +184,12 @@ export function CouponsView({ state, timeZone }: { state: ListState; timeZone: s
                     {c.discountBps !== null && ` · ${c.discountBps / 100}% off`}
                   </div>
                 </td>
-                <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">{formatMoney(c.nominalMinor, c.currency)}</td>
-                <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">{formatMoney(c.balanceMinor, c.currency)}</td>
+                <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">
+                  {formatMoney(c.nominalMinor, c.currency)}
+                </td>
+                <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">
+                  {formatMoney(c.balanceMinor, c.currency)}
+                </td>
                 <td className="px-3 py-2">{commodityLabel(c.commodities, names)}</td>
                 <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">
                   {c.minOrderMinor === 0 ? "None" : `≥ ${formatMoney(c.minOrderMinor, c.currency)}`}
@@ -158,9 +197,15 @@ export function CouponsView({ state, timeZone }: { state: ListState; timeZone: s
                 <td className="px-3 py-2">
                   <StatusBadge status={c.status} />
                 </td>
-                <td className="whitespace-nowrap px-3 py-2 tabular-nums">{formatValidity(c.effectiveFrom, c.expiresAt, timeZone)}</td>
+                <td className="whitespace-nowrap px-3 py-2 tabular-nums">
+                  {formatValidity(c.effectiveFrom, c.expiresAt, timeZone)}
+                </td>
                 <td className="px-3 py-2">
-                  <Link href={`/coupons/${c.id}`} className="whitespace-nowrap text-blue-800 underline" aria-label={`View details of ${c.id}`}>
+                  <Link
+                    href={`/coupons/${c.id}`}
+                    className="whitespace-nowrap text-blue-800 underline"
+                    aria-label={`View details of ${c.id}`}
+                  >
                     View Details
                   </Link>
                 </td>
@@ -170,7 +215,9 @@ export function CouponsView({ state, timeZone }: { state: ListState; timeZone: s
         </table>
         {page.items.length === 0 && (
           <div className="p-8 text-center text-sm text-slate-700">
-            <p className="font-medium">{filtered ? "No coupons match these filters." : "You have no coupons yet."}</p>
+            <p className="font-medium">
+              {filtered ? "No coupons match these filters." : "You have no coupons yet."}
+            </p>
             <p className="mt-1">
               {filtered ? (
                 <Link href={pathname} className="text-blue-800 underline">
@@ -186,7 +233,11 @@ export function CouponsView({ state, timeZone }: { state: ListState; timeZone: s
 
       <nav aria-label="Pagination" className="flex items-center gap-3 text-sm">
         {state.cursor && (
-          <button type="button" className="rounded border border-slate-300 bg-white px-3 py-1.5" onClick={() => go({})}>
+          <button
+            type="button"
+            className="rounded border border-slate-300 bg-white px-3 py-1.5"
+            onClick={() => go({})}
+          >
             First page
           </button>
         )}

@@ -28,7 +28,8 @@ export function IssueForm() {
       },
     }),
   );
-  const fieldErrors = (issue.error?.data as { fieldErrors?: Record<string, string[]> } | undefined)?.fieldErrors;
+  const fieldErrors = (issue.error?.data as { fieldErrors?: Record<string, string[]> } | undefined)
+    ?.fieldErrors;
 
   return (
     <form
@@ -151,7 +152,11 @@ export function IssueForm() {
           .
         </p>
       )}
-      <button type="submit" disabled={issue.isPending} className="rounded bg-brand-700 px-4 py-2 text-sm font-medium text-white disabled:opacity-60">
+      <button
+        type="submit"
+        disabled={issue.isPending}
+        className="rounded bg-brand-700 px-4 py-2 text-sm font-medium text-white disabled:opacity-60"
+      >
         {issue.isPending ? "Issuing…" : "Issue voucher"}
       </button>
     </form>

@@ -45,7 +45,11 @@ export function QueryBoundary({ children, fallback }: { children: ReactNode; fal
 
 export function Loading({ label = "Loading…" }: { label?: string }) {
   return (
-    <div role="status" aria-live="polite" className="animate-pulse rounded border border-slate-200 bg-white p-6 text-sm text-slate-600">
+    <div
+      role="status"
+      aria-live="polite"
+      className="animate-pulse rounded border border-slate-200 bg-white p-6 text-sm text-slate-600"
+    >
       {label}
     </div>
   );

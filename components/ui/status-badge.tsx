@@ -9,5 +9,11 @@ const STYLES: Record<CouponStatus, string> = {
 };
 
 export function StatusBadge({ status }: { status: CouponStatus }) {
-  return <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${STYLES[status]}`}>{status}</span>;
+  return (
+    <span
+      className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${STYLES[status]}`}
+    >
+      {status}
+    </span>
+  );
 }

@@ -1,5 +1,16 @@
 import { sql } from "drizzle-orm";
-import { bigint, check, index, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  check,
+  index,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
 import { accounts, enterprises, users } from "./accounts";
 import { paymentType, products, transactionType } from "./catalog";
 import { coupons } from "./vouchers";
@@ -7,7 +18,13 @@ import { coupons } from "./vouchers";
 const money = () => bigint({ mode: "number" });
 const ts = () => timestamp({ withTimezone: true, mode: "string" });
 
-export const orderStatus = pgEnum("order_status", ["Pending Payment", "Paid", "Refunded", "Partially Refunded", "Cancelled"]);
+export const orderStatus = pgEnum("order_status", [
+  "Pending Payment",
+  "Paid",
+  "Refunded",
+  "Partially Refunded",
+  "Cancelled",
+]);
 
 /** Orders (R-MATCH-*). voucherMinor + cashMinor = amountMinor once paid; cash is the invoiceable part (R-INV-1). */
 export const orders = pgTable(
@@ -76,7 +93,10 @@ export const billLines = pgTable(
   },
   (t) => [
     check("bill_lines_amount_pos", sql`${t.amountMinor} > 0`),
-    check("bill_lines_voucher_le_amount", sql`${t.voucherMinor} >= 0 AND ${t.voucherMinor} <= ${t.amountMinor}`),
+    check(
+      "bill_lines_voucher_le_amount",
+      sql`${t.voucherMinor} >= 0 AND ${t.voucherMinor} <= ${t.amountMinor}`,
+    ),
     index("bill_lines_bill_idx").on(t.billId),
   ],
 );
@@ -93,7 +113,10 @@ export const quotaPools = pgTable(
     fundsMinor: money().notNull().default(0),
     createdAt: ts().notNull().defaultNow(),
   },
-  (t) => [check("quota_pools_funds_nonneg", sql`${t.fundsMinor} >= 0`), uniqueIndex("quota_pools_enterprise_key").on(t.enterpriseId, t.currency)],
+  (t) => [
+    check("quota_pools_funds_nonneg", sql`${t.fundsMinor} >= 0`),
+    uniqueIndex("quota_pools_enterprise_key").on(t.enterpriseId, t.currency),
+  ],
 );
 
 export const poolEntryType = pgEnum("pool_entry_type", ["Move In", "Generate", "Reclaim", "Refund"]);
@@ -113,7 +136,10 @@ export const poolLedger = pgTable(
     actorUserId: text().references(() => users.id),
     createdAt: ts().notNull().defaultNow(),
   },
-  (t) => [check("pool_ledger_amount_pos", sql`${t.amountMinor} > 0`), index("pool_ledger_pool_idx").on(t.poolId, t.id)],
+  (t) => [
+    check("pool_ledger_amount_pos", sql`${t.amountMinor} > 0`),
+    index("pool_ledger_pool_idx").on(t.poolId, t.id),
+  ],
 );
 
 /** Dated refund rules (R-REF-1): data keyed by effective time. */

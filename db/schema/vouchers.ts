@@ -63,10 +63,7 @@ export const coupons = pgTable(
     check("coupons_nominal_pos", sql`${t.nominalMinor} > 0`),
     check("coupons_min_order_nonneg", sql`${t.minOrderMinor} >= 0`),
     check("coupons_validity", sql`${t.expiresAt} > ${t.effectiveFrom}`),
-    check(
-      "coupons_discount_fields",
-      sql`(${t.couponType} = 'Cash Coupon') = (${t.discountBps} IS NULL)`,
-    ),
+    check("coupons_discount_fields", sql`(${t.couponType} = 'Cash Coupon') = (${t.discountBps} IS NULL)`),
     // Keyset indexes for the Coupons tab: one per sort key, each leading with the account;
     // (key, id) ascending serves both directions (forward or backward scan).
     index("coupons_account_balance_idx").on(t.accountId, t.balanceMinor, t.id),
@@ -88,7 +85,10 @@ export const couponShares = pgTable(
       .references(() => accounts.id),
     createdAt: ts().notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.couponId, t.accountId] }), index("coupon_shares_account_idx").on(t.accountId)],
+  (t) => [
+    primaryKey({ columns: [t.couponId, t.accountId] }),
+    index("coupon_shares_account_idx").on(t.accountId),
+  ],
 );
 
 export const ledgerType = pgEnum("ledger_type", ["Issuance", "Deduction", "Refund", "Reclaim", "Expiry"]);

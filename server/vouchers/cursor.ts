@@ -5,7 +5,11 @@ import { DomainError } from "@/server/errors";
  * Keyset cursors: an opaque base64url JSON of the last row's sort value and id, plus the
  * sort they belong to, so a cursor from another sort is refused rather than misread.
  */
-const cursorShape = z.object({ s: z.string(), v: z.union([z.number().int(), z.string().max(64)]), id: z.string().max(64) });
+const cursorShape = z.object({
+  s: z.string(),
+  v: z.union([z.number().int(), z.string().max(64)]),
+  id: z.string().max(64),
+});
 export type Cursor = z.infer<typeof cursorShape>;
 
 export function encodeCursor(c: Cursor): string {

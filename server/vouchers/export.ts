@@ -40,7 +40,12 @@ function literal(value: string): string {
 }
 
 export function historyFileName(couponId: string, timeZone: string, now = new Date()): string {
-  const day = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
+  const day = new Intl.DateTimeFormat("en-CA", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(now);
   return `coupon-${couponId}-deductions-${day}.csv`;
 }
 
@@ -50,7 +55,11 @@ export function historyFileName(couponId: string, timeZone: string, now = new Da
  * when the download ends or is aborted, so an aborted download can never strand a pooled
  * connection (STACK-NOTES: postgres.js COPY trap). On PGlite: keyset batches of 1,000 rows.
  */
-export function streamCouponHistory(handle: DatabaseHandle, couponId: string, timeZone: string): ReadableStream<Uint8Array> {
+export function streamCouponHistory(
+  handle: DatabaseHandle,
+  couponId: string,
+  timeZone: string,
+): ReadableStream<Uint8Array> {
   const header = BOM + csvRecord([...HISTORY_HEADER]);
   const cols = historyColumns(timeZone);
   if (handle.kind === "postgres" && handle.url) {
@@ -85,7 +94,11 @@ function copyStream(url: string, header: string, copySql: string): ReadableStrea
     {
       async start(controller) {
         controller.enqueue(encoder.encode(header));
-        sql = postgres(url, { max: 1, onnotice: () => {}, connection: { TimeZone: "UTC", application_name: "voucher-export" } });
+        sql = postgres(url, {
+          max: 1,
+          onnotice: () => {},
+          connection: { TimeZone: "UTC", application_name: "voucher-export" },
+        });
         try {
           const readable = await sql.unsafe(copySql).readable();
           chunks = readable[Symbol.asyncIterator]();
@@ -101,7 +114,9 @@ function copyStream(url: string, header: string, copySql: string): ReadableStrea
             controller.close();
             await close();
           } else {
-            controller.enqueue(new Uint8Array(next.value.buffer, next.value.byteOffset, next.value.byteLength));
+            controller.enqueue(
+              new Uint8Array(next.value.buffer, next.value.byteOffset, next.value.byteLength),
+            );
           }
         } catch (e) {
           await close();
@@ -143,7 +158,11 @@ function keysetStream(
         after = { at: last.k_at, id: last.k_id };
         let text = "";
         for (const r of batch) {
-          text += csvRecord([r.time, r.type, r.deducted, r.credited, r.ref, r.account, r.balance_after, r.note].map((v) => v ?? null));
+          text += csvRecord(
+            [r.time, r.type, r.deducted, r.credited, r.ref, r.account, r.balance_after, r.note].map(
+              (v) => v ?? null,
+            ),
+          );
         }
         controller.enqueue(encoder.encode(text));
         if (batch.length < 1000) {

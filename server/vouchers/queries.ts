@@ -68,8 +68,16 @@ export function iso(value: string | Date): string {
   return value.includes("T") ? value : `${value.replace(" ", "T").replace(/\+00$/, "")}Z`;
 }
 
-function toRow(r: Omit<CouponRow, "effectiveFrom" | "expiresAt" | "issuedAt"> & Record<"effectiveFrom" | "expiresAt" | "issuedAt", string | Date>): CouponRow {
-  return { ...r, effectiveFrom: iso(r.effectiveFrom), expiresAt: iso(r.expiresAt), issuedAt: iso(r.issuedAt) };
+function toRow(
+  r: Omit<CouponRow, "effectiveFrom" | "expiresAt" | "issuedAt"> &
+    Record<"effectiveFrom" | "expiresAt" | "issuedAt", string | Date>,
+): CouponRow {
+  return {
+    ...r,
+    effectiveFrom: iso(r.effectiveFrom),
+    expiresAt: iso(r.expiresAt),
+    issuedAt: iso(r.issuedAt),
+  };
 }
 
 /** One page of the Coupons tab (R-LIST-1..3): one indexed keyset query, no OFFSET. */
@@ -168,11 +176,18 @@ export async function findVisibleCoupon(
 }
 
 /** The deduction details table (R-DET-1), newest first, keyset on (created_at, id). */
-export async function couponHistory(db: Executor, couponId: string, cursor: string | undefined, limit: number) {
+export async function couponHistory(
+  db: Executor,
+  couponId: string,
+  cursor: string | undefined,
+  limit: number,
+) {
   const where: SQL[] = [eq(couponLedger.couponId, couponId)];
   if (cursor) {
     const c = decodeCursor(cursor, "history");
-    where.push(sql`(${couponLedger.createdAt}, ${couponLedger.id}) < (${c.v}::timestamptz, ${Number(c.id)}::bigint)`);
+    where.push(
+      sql`(${couponLedger.createdAt}, ${couponLedger.id}) < (${c.v}::timestamptz, ${Number(c.id)}::bigint)`,
+    );
   }
   const found = await db
     .select({
@@ -196,7 +211,9 @@ export async function couponHistory(db: Executor, couponId: string, cursor: stri
   return {
     items: page.map(({ createdAtText: _t, createdAt, ...r }) => ({ ...r, createdAt: iso(createdAt) })),
     nextCursor:
-      found.length > limit && last ? encodeCursor({ s: "history", v: last.createdAtText, id: String(last.id) }) : null,
+      found.length > limit && last
+        ? encodeCursor({ s: "history", v: last.createdAtText, id: String(last.id) })
+        : null,
   };
 }
 

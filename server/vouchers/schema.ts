@@ -2,7 +2,13 @@ import { z } from "zod";
 import { COUPON_STATUSES } from "./rules";
 
 export const PAYMENT_TYPES = ["Subscription", "Pay-as-you-go"] as const;
-export const TRANSACTION_TYPES = ["New Purchase", "Renewal", "Upgrade", "OS Replacement", "Trial Conversion"] as const;
+export const TRANSACTION_TYPES = [
+  "New Purchase",
+  "Renewal",
+  "Upgrade",
+  "OS Replacement",
+  "Trial Conversion",
+] as const;
 export const COUPON_TYPES = ["Cash Coupon", "Discount Coupon"] as const;
 
 /** URL-friendly names for the list state (R-LIST-2); one map feeds the page, the query and the export. */
@@ -83,7 +89,11 @@ export const issueInput = z
     discountPercent: z.number().int().min(1).max(99).optional(),
     commodities: z.array(z.string().min(1).max(40)).max(50).default([]),
     scopes: z.array(z.enum(TRANSACTION_TYPES)).max(5).default([]),
-    paymentTypes: z.array(z.enum(PAYMENT_TYPES)).min(1).max(2).default([...PAYMENT_TYPES]),
+    paymentTypes: z
+      .array(z.enum(PAYMENT_TYPES))
+      .min(1)
+      .max(2)
+      .default([...PAYMENT_TYPES]),
     minOrder: z.string().max(20).default("0"),
     effectiveFrom: dateString,
     expiresOn: dateString,

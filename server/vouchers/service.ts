@@ -42,7 +42,12 @@ export async function issueCoupon(db: Db, actor: { userId: string; accountId: st
   return db.transaction(async (tx) => {
     const claimed = await tx
       .insert(idempotencyKeys)
-      .values({ accountId: actor.accountId, key: idempotencyKey, operation: "coupons.issue", requestHash: hash })
+      .values({
+        accountId: actor.accountId,
+        key: idempotencyKey,
+        operation: "coupons.issue",
+        requestHash: hash,
+      })
       .onConflictDoNothing()
       .returning({ key: idempotencyKeys.key });
     if (claimed.length === 0) {
@@ -50,8 +55,11 @@ export async function issueCoupon(db: Db, actor: { userId: string; accountId: st
         .select()
         .from(idempotencyKeys)
         .where(and(eq(idempotencyKeys.accountId, actor.accountId), eq(idempotencyKeys.key, idempotencyKey)));
-      if (!prior || prior.operation !== "coupons.issue" || prior.requestHash !== hash) {
-        throw new DomainError("IDEMPOTENCY_KEY_REUSED", "This request key was already used for a different request.");
+      if (prior?.operation !== "coupons.issue" || prior.requestHash !== hash) {
+        throw new DomainError(
+          "IDEMPOTENCY_KEY_REUSED",
+          "This request key was already used for a different request.",
+        );
       }
       return prior.response as { id: string };
     }

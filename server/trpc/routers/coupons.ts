@@ -1,6 +1,12 @@
 import { z } from "zod";
 import { canViewAccount } from "@/server/auth/access";
-import { balanceSeries, couponHistory, couponTotals, findVisibleCoupon, listCoupons } from "@/server/vouchers/queries";
+import {
+  balanceSeries,
+  couponHistory,
+  couponTotals,
+  findVisibleCoupon,
+  listCoupons,
+} from "@/server/vouchers/queries";
 import { couponId, historyInput, listFilters, listInput, listOutput } from "@/server/vouchers/schema";
 import { accountProcedure, authedProcedure, router } from "../init";
 
@@ -20,20 +26,35 @@ export const couponsRouter = router({
   get: authedProcedure
     .input(z.object({ id: couponId }))
     .query(({ ctx, input }) =>
-      findVisibleCoupon(ctx.handle.db, input.id, (a) => canViewAccount(ctx.handle.db, ctx.user, a), ctx.user.accountId),
+      findVisibleCoupon(
+        ctx.handle.db,
+        input.id,
+        (a) => canViewAccount(ctx.handle.db, ctx.user, a),
+        ctx.user.accountId,
+      ),
     ),
 
   /** The deduction details table (R-DET-1). */
   history: authedProcedure.input(historyInput).query(async ({ ctx, input }) => {
     const db = ctx.handle.db;
-    const coupon = await findVisibleCoupon(db, input.id, (a) => canViewAccount(db, ctx.user, a), ctx.user.accountId);
+    const coupon = await findVisibleCoupon(
+      db,
+      input.id,
+      (a) => canViewAccount(db, ctx.user, a),
+      ctx.user.accountId,
+    );
     return couponHistory(db, coupon.id, input.cursor, input.limit);
   }),
 
   /** Balance over time (R-DET-4). */
   series: authedProcedure.input(z.object({ id: couponId })).query(async ({ ctx, input }) => {
     const db = ctx.handle.db;
-    const coupon = await findVisibleCoupon(db, input.id, (a) => canViewAccount(db, ctx.user, a), ctx.user.accountId);
+    const coupon = await findVisibleCoupon(
+      db,
+      input.id,
+      (a) => canViewAccount(db, ctx.user, a),
+      ctx.user.accountId,
+    );
     return balanceSeries(db, coupon.id);
   }),
 });

@@ -26,7 +26,10 @@ export async function POST(req: Request) {
   } catch {
     return Response.json({ error: "Send an email and a password." }, { status: 400 });
   }
-  const token = email && password && password.length <= 200 ? await signIn((await appDatabase()).db, email, password) : null;
+  const token =
+    email && password && password.length <= 200
+      ? await signIn((await appDatabase()).db, email, password)
+      : null;
   if (!token) {
     if (isJson) return Response.json({ error: "Wrong email or password." }, { status: 401 });
     const back = new URL("/sign-in", req.url);

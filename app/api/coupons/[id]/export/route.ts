@@ -15,9 +15,15 @@ export async function GET(req: Request, { params }: { params: Promise<{ id: stri
   if (!parsed.success) return Response.json({ error: "Voucher not found" }, { status: 404 });
   let coupon: Awaited<ReturnType<typeof findVisibleCoupon>>;
   try {
-    coupon = await findVisibleCoupon(handle.db, parsed.data, (a) => canViewAccount(handle.db, user, a), user.accountId);
+    coupon = await findVisibleCoupon(
+      handle.db,
+      parsed.data,
+      (a) => canViewAccount(handle.db, user, a),
+      user.accountId,
+    );
   } catch (e) {
-    if (e instanceof DomainError && e.code === "NOT_FOUND") return Response.json({ error: e.message }, { status: 404 });
+    if (e instanceof DomainError && e.code === "NOT_FOUND")
+      return Response.json({ error: e.message }, { status: 404 });
     throw e;
   }
   // Times in the viewer's zone: the file is for the person downloading it.
