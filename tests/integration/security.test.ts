@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DatabaseHandle } from "@/db/client";
+import { type DatabaseHandle, rows } from "@/db/client";
 import { ACCOUNTS, DEMO_PASSWORD, DEMO_USERS } from "@/db/seed";
 import { signIn } from "@/server/auth/session";
 import { appRouter, createCaller } from "@/server/trpc/root";
@@ -31,6 +31,14 @@ const PROTECTED: Record<string, (c: Caller) => Promise<unknown>> = {
       idempotencyKey: "sec-test-key-0001",
     }),
   "catalog.products": (c) => c.catalog.products(),
+  "orders.list": (c) => c.orders.list({}),
+  "orders.get": (c) => c.orders.get({ id: "ORD-202600001" }),
+  "orders.create": (c) =>
+    c.orders.create({ productCode: "ecs", paymentType: "Subscription", transactionType: "New Purchase", amount: "10.00" }),
+  "orders.renew": (c) => c.orders.renew({ id: "ORD-202600001" }),
+  "orders.paymentOptions": (c) => c.orders.paymentOptions({ id: "ORD-202600001" }),
+  "orders.pay": (c) =>
+    c.orders.pay({ orderId: "ORD-202600001", couponId: null, expectedDeductionMinor: 0, idempotencyKey: "sec-test-pay-0001" }),
 };
 const PUBLIC = ["health.ping"];
 
@@ -164,6 +172,33 @@ describe.each(eachDriver(drivers))("[%s] access control", (_name, driver) => {
     } finally {
       await handle.db.execute(sql`UPDATE financial_relationships SET ended_at = NULL WHERE id = 'fr-acme-carol'`);
     }
+  });
+
+  it("R-SEC-2: another account's order is NOT_FOUND on every orders path, like an order that does not exist", async () => {
+    const [bobOrder] = await rows<{ id: string }>(
+      handle.db,
+      sql`SELECT id FROM orders WHERE account_id = ${ACCOUNTS.bob} ORDER BY id LIMIT 1`,
+    );
+    const id = bobOrder?.id ?? "";
+    expect(id).toMatch(/^ORD-/);
+    const alice = as("u-alice");
+    const before = await snapshot(handle.db);
+    const missing = await expectTRPCError(alice.orders.get({ id: "ORD-999999999" }), "NOT_FOUND");
+    for (const call of [
+      () => alice.orders.get({ id }),
+      () => alice.orders.paymentOptions({ id }),
+      () => alice.orders.renew({ id }),
+      () => alice.orders.pay({ orderId: id, couponId: null, expectedDeductionMinor: 0, idempotencyKey: "sec-test-foreign-pay" }),
+      () => as("u-acme-admin").orders.get({ id }),
+    ]) {
+      const e = await expectTRPCError(call, "NOT_FOUND");
+      expect(e.message).toBe(missing.message);
+    }
+    expect(await snapshot(handle.db)).toEqual(before);
+    expect((await as("u-bob").orders.get({ id })).id).toBe(id);
+    const list = await alice.orders.list({ limit: 100 });
+    expect(list.items.length).toBeGreaterThan(0);
+    expect(list.items.every((o) => o.accountId === ACCOUNTS.alice)).toBe(true);
   });
 
   it("R-POOL-3/R-SEC-2: a shared pool voucher is visible to the accounts it is shared with, and only to them", async () => {
