@@ -47,6 +47,14 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
               <NavLink href="/coupons">Cards and Coupons</NavLink>
             </li>
           </ul>
+          <p className="px-2 pb-1 pt-4 text-xs font-semibold uppercase tracking-wide text-slate-600">
+            Billing
+          </p>
+          <ul>
+            <li>
+              <NavLink href="/orders">Orders</NavLink>
+            </li>
+          </ul>
           {user.role === "operator" && (
             <>
               <p className="px-2 pb-1 pt-4 text-xs font-semibold uppercase tracking-wide text-slate-600">

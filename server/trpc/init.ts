@@ -28,6 +28,8 @@ const t = initTRPC.context<Context>().create({
         code: shape.data.code,
         httpStatus: shape.data.httpStatus,
         fieldErrors: zod ? z.flattenError(zod).fieldErrors : undefined,
+        /** The typed domain error, for clients that react to one case (e.g. VOUCHER_CHANGED). */
+        domainCode: error.cause instanceof DomainError ? error.cause.code : undefined,
       },
     };
   },

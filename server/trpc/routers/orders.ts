@@ -1,0 +1,26 @@
+import { z } from "zod";
+import { getOrder, listOrders, paymentOptions } from "@/server/orders/queries";
+import { createOrderInput, orderId, ordersListInput, payInput } from "@/server/orders/schema";
+import { createOrder, payOrder, renewOrder } from "@/server/orders/service";
+import { authedProcedure, router } from "../init";
+
+/** Orders act on the caller's own account: paying is for the account that owns the order. */
+export const ordersRouter = router({
+  list: authedProcedure
+    .input(ordersListInput)
+    .query(({ ctx, input }) => listOrders(ctx.handle.db, ctx.user.accountId, input.cursor, input.limit)),
+  get: authedProcedure
+    .input(z.object({ id: orderId }))
+    .query(({ ctx, input }) => getOrder(ctx.handle.db, ctx.user.accountId, input.id)),
+  create: authedProcedure
+    .input(createOrderInput)
+    .mutation(({ ctx, input }) => createOrder(ctx.handle.db, ctx.user, input)),
+  renew: authedProcedure
+    .input(z.object({ id: orderId }))
+    .mutation(({ ctx, input }) => renewOrder(ctx.handle.db, ctx.user, input.id)),
+  /** The payment page: order information, applicable vouchers with the default, and the unavailable ones with reasons. */
+  paymentOptions: authedProcedure
+    .input(z.object({ id: orderId }))
+    .query(({ ctx, input }) => paymentOptions(ctx.handle.db, ctx.user.accountId, input.id)),
+  pay: authedProcedure.input(payInput).mutation(({ ctx, input }) => payOrder(ctx.handle.db, ctx.user, input)),
+});
