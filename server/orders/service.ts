@@ -132,7 +132,7 @@ export async function payOrder(db: Db, actor: Actor, input: PayInput): Promise<P
         .where(
           and(eq(idempotencyKeys.accountId, actor.accountId), eq(idempotencyKeys.key, input.idempotencyKey)),
         );
-      if (!prior || prior.operation !== "orders.pay" || prior.requestHash !== hash) {
+      if (prior?.operation !== "orders.pay" || prior.requestHash !== hash) {
         throw new DomainError(
           "IDEMPOTENCY_KEY_REUSED",
           "This payment key was already used for a different payment.",
