@@ -50,9 +50,12 @@ describe("csvField / csvRecord (R-DET-2: RFC 4180 quoting)", () => {
   });
 
   it("R-DET-2: any record parses back to its values, NULL as unquoted empty and '' as quoted empty (property)", () => {
-    const cell = fc.option(fc.string({ unit: fc.constantFrom("a", "Z", "1", ",", '"', "\n", "\r", " ", "=", "é", "\\", ".") }), {
-      nil: null,
-    });
+    const cell = fc.option(
+      fc.string({ unit: fc.constantFrom("a", "Z", "1", ",", '"', "\n", "\r", " ", "=", "é", "\\", ".") }),
+      {
+        nil: null,
+      },
+    );
     fc.assert(
       fc.property(fc.array(cell, { minLength: 1, maxLength: 8 }), (values) => {
         const [parsed, ...rest] = parseCsvCells(csvRecord(values));

@@ -76,9 +76,12 @@ describe("toDecimal (R-DET-2: amounts as decimal strings like 12.50)", () => {
     expect(toDecimal(minor)).toBe(text);
   });
 
-  it.each([1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53])("R-VOU-3: refuses a non-integer or unsafe amount %d", (v) => {
-    expect(() => toDecimal(v)).toThrow(RangeError);
-  });
+  it.each([1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53])(
+    "R-VOU-3: refuses a non-integer or unsafe amount %d",
+    (v) => {
+      expect(() => toDecimal(v)).toThrow(RangeError);
+    },
+  );
 });
 
 describe("formatMoney (R-VOU-3: currency symbol and two decimals)", () => {
@@ -163,7 +166,8 @@ describe("splitByWeights (R-REF-5: largest remainder, parts add up exactly)", ()
           const parts = splitByWeights(total, weights);
           for (let i = 0; i < weights.length; i++) {
             for (let j = 0; j < weights.length; j++) {
-              if ((weights[i] ?? 0) > (weights[j] ?? 0)) expect(parts[i]).toBeGreaterThanOrEqual(parts[j] ?? 0);
+              if ((weights[i] ?? 0) > (weights[j] ?? 0))
+                expect(parts[i]).toBeGreaterThanOrEqual(parts[j] ?? 0);
             }
           }
         },

@@ -30,7 +30,10 @@ export function callerFor(handle: DatabaseHandle, id: DemoUserId | null) {
 }
 
 /** Awaits a call that must fail with the given tRPC code; returns the error for more checks. */
-export async function expectTRPCError(call: Promise<unknown> | (() => Promise<unknown>), code: TRPCError["code"]) {
+export async function expectTRPCError(
+  call: Promise<unknown> | (() => Promise<unknown>),
+  code: TRPCError["code"],
+) {
   let error: unknown;
   try {
     await (typeof call === "function" ? call() : call);
@@ -90,7 +93,10 @@ export async function snapshot(db: Executor) {
 
 /** The database clock (R-TIME-1: status is judged by it). */
 export async function dbNow(db: Executor): Promise<Date> {
-  const [row] = await rows<{ ms: string }>(db, sql`SELECT (extract(epoch FROM now()) * 1000)::bigint::text AS ms`);
+  const [row] = await rows<{ ms: string }>(
+    db,
+    sql`SELECT (extract(epoch FROM now()) * 1000)::bigint::text AS ms`,
+  );
   return new Date(Number(row?.ms));
 }
 

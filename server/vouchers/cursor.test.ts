@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { DomainError } from "@/server/errors";
 import { type Cursor, decodeCursor, encodeCursor } from "./cursor";
 
-const b64 = (value: unknown) => Buffer.from(typeof value === "string" ? value : JSON.stringify(value)).toString("base64url");
+const b64 = (value: unknown) =>
+  Buffer.from(typeof value === "string" ? value : JSON.stringify(value)).toString("base64url");
 
 function expectInvalid(raw: string, sort: string) {
   let error: unknown;
@@ -37,7 +38,9 @@ describe("keyset cursors (R-LIST-3, R-SEC-2)", () => {
         fc.constantFrom("balance:asc", "balance:desc", "expiry:asc", "issued:desc"),
         fc.oneof(
           fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
-          fc.date({ noInvalidDate: true, min: new Date(0), max: new Date("9999-12-31") }).map((d) => d.toISOString()),
+          fc
+            .date({ noInvalidDate: true, min: new Date(0), max: new Date("9999-12-31") })
+            .map((d) => d.toISOString()),
         ),
         fc.string({ maxLength: 64 }),
         (s, v, id) => {

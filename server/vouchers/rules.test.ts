@@ -1,6 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { COUPON_STATUSES, type CouponStatus, deriveStatus, endOfDayExclusive, type StatusInput, startOfDay } from "./rules";
+import {
+  COUPON_STATUSES,
+  type CouponStatus,
+  deriveStatus,
+  endOfDayExclusive,
+  type StatusInput,
+  startOfDay,
+} from "./rules";
 
 const from = new Date("2026-01-01T00:00:00.000Z");
 const to = new Date("2026-02-01T00:00:00.000Z");
@@ -26,7 +33,12 @@ describe("deriveStatus (R-VOU-2, R-TIME-1)", () => {
     ["balance 0 after expiry is Expired", coupon({ balanceMinor: 0 }), to, "Expired"],
     ["balance 0 before effectiveFrom", coupon({ balanceMinor: 0 }), ms(from, -1), "Not yet effective"],
     ["balance 1 cent", coupon({ balanceMinor: 1 }), from, "Available"],
-    ["reclaimed inside the period", coupon({ reclaimedAt: from }), new Date("2026-01-15T00:00:00Z"), "Reclaimed"],
+    [
+      "reclaimed inside the period",
+      coupon({ reclaimedAt: from }),
+      new Date("2026-01-15T00:00:00Z"),
+      "Reclaimed",
+    ],
     ["reclaimed beats Expired", coupon({ reclaimedAt: from, balanceMinor: 0 }), ms(to, 1), "Reclaimed"],
     ["reclaimed beats Not yet effective", coupon({ reclaimedAt: from }), ms(from, -1), "Reclaimed"],
   ];
@@ -42,19 +54,31 @@ describe("deriveStatus (R-VOU-2, R-TIME-1)", () => {
   it("R-VOU-2: Available exactly when not reclaimed, effectiveFrom <= now < expiresAt and balance > 0 (property)", () => {
     const t = fc.integer({ min: 1_700_000_000_000, max: 1_900_000_000_000 });
     fc.assert(
-      fc.property(t, t, t, fc.integer({ min: 0, max: 1_000_000 }), fc.boolean(), (a, b, now, balance, reclaimed) => {
-        const effectiveFrom = new Date(Math.min(a, b));
-        const expiresAt = new Date(Math.max(a, b) + 1);
-        const s = deriveStatus(
-          { balanceMinor: balance, effectiveFrom, expiresAt, reclaimedAt: reclaimed ? effectiveFrom : null },
-          new Date(now),
-        );
-        expect(COUPON_STATUSES).toContain(s);
-        const inside = now >= effectiveFrom.getTime() && now < expiresAt.getTime();
-        expect(s === "Available").toBe(!reclaimed && inside && balance > 0);
-        expect(s === "Used up").toBe(!reclaimed && inside && balance === 0);
-        expect(s === "Expired").toBe(!reclaimed && now >= expiresAt.getTime());
-      }),
+      fc.property(
+        t,
+        t,
+        t,
+        fc.integer({ min: 0, max: 1_000_000 }),
+        fc.boolean(),
+        (a, b, now, balance, reclaimed) => {
+          const effectiveFrom = new Date(Math.min(a, b));
+          const expiresAt = new Date(Math.max(a, b) + 1);
+          const s = deriveStatus(
+            {
+              balanceMinor: balance,
+              effectiveFrom,
+              expiresAt,
+              reclaimedAt: reclaimed ? effectiveFrom : null,
+            },
+            new Date(now),
+          );
+          expect(COUPON_STATUSES).toContain(s);
+          const inside = now >= effectiveFrom.getTime() && now < expiresAt.getTime();
+          expect(s === "Available").toBe(!reclaimed && inside && balance > 0);
+          expect(s === "Used up").toBe(!reclaimed && inside && balance === 0);
+          expect(s === "Expired").toBe(!reclaimed && now >= expiresAt.getTime());
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -43,7 +43,10 @@ describe.each(eachDriver(drivers))("[%s] invalid input (R-SEC-2)", (_name, drive
     ["wrong shape", b64({ a: 1 })],
     ["float value", b64({ s: "balance:desc", v: 1.5, id: "CP-1" })],
     ["bad date", encodeCursor({ s: "issued:desc", v: "yesterday", id: "CP-1" })],
-    ["SQL in the value", encodeCursor({ s: "issued:desc", v: "2026-01-01'); DROP TABLE coupons; --", id: "CP-1" })],
+    [
+      "SQL in the value",
+      encodeCursor({ s: "issued:desc", v: "2026-01-01'); DROP TABLE coupons; --", id: "CP-1" }),
+    ],
     ["too long", "A".repeat(201)],
   ])("R-SEC-2/R-LIST-3: a malformed cursor (%s) is BAD_REQUEST", async (_label, cursor) => {
     await expectTRPCError(alice().coupons.list({ cursor }), "BAD_REQUEST");
@@ -55,7 +58,9 @@ describe.each(eachDriver(drivers))("[%s] invalid input (R-SEC-2)", (_name, drive
     expect(first.nextCursor).toBeTruthy();
     const cursor = first.nextCursor ?? "";
     // Its own sort accepts it.
-    expect((await alice().coupons.list({ sort: "balance", dir: "desc", limit: 3, cursor })).items).toHaveLength(3);
+    expect(
+      (await alice().coupons.list({ sort: "balance", dir: "desc", limit: 3, cursor })).items,
+    ).toHaveLength(3);
     await expectTRPCError(alice().coupons.list({ sort: "expiry", dir: "desc", cursor }), "BAD_REQUEST");
     await expectTRPCError(alice().coupons.list({ sort: "balance", dir: "asc", cursor }), "BAD_REQUEST");
     await expectTRPCError(alice().coupons.list({ cursor }), "BAD_REQUEST"); // default issued:desc
@@ -64,7 +69,11 @@ describe.each(eachDriver(drivers))("[%s] invalid input (R-SEC-2)", (_name, drive
     const history = await alice().coupons.history({ id: "CP-7Q2M-9XK4", limit: 5 });
     expect(history.nextCursor).toBeTruthy();
     await expectTRPCError(alice().coupons.list({ cursor: history.nextCursor ?? "" }), "BAD_REQUEST");
-    const next = await alice().coupons.history({ id: "CP-7Q2M-9XK4", limit: 5, cursor: history.nextCursor ?? "" });
+    const next = await alice().coupons.history({
+      id: "CP-7Q2M-9XK4",
+      limit: 5,
+      cursor: history.nextCursor ?? "",
+    });
     expect(next.items).toHaveLength(5);
   });
 
@@ -81,7 +90,7 @@ describe.each(eachDriver(drivers))("[%s] invalid input (R-SEC-2)", (_name, drive
     ["unknown sort", { sort: "name" }],
     ["unknown direction", { dir: "up" }],
     ['q with "%"', { q: "%" }],
-    ["q with \"'\"", { q: "'" }],
+    ['q with "\'"', { q: "'" }],
     ["q with a LIKE wildcard", { q: "CP_" }],
     ["q with SQL", { q: "x' OR '1'='1" }],
     ["q too long", { q: "A".repeat(41) }],
@@ -104,19 +113,24 @@ describe.each(eachDriver(drivers))("[%s] invalid input (R-SEC-2)", (_name, drive
     },
   );
 
-  it.each(["", " ", "'; DROP TABLE coupons; --", "CP-7Q2M-9XK4%", "CP_7Q2M", "A".repeat(41), "CP-7Q2M-9XK4\n"])(
-    "R-SEC-2: a malformed voucher id %j is BAD_REQUEST for get, history and series",
-    async (id) => {
-      if (id === "CP-7Q2M-9XK4\n") {
-        // Surrounding whitespace is trimmed: that one is simply the voucher.
-        expect((await alice().coupons.get({ id })).id).toBe("CP-7Q2M-9XK4");
-        return;
-      }
-      await expectTRPCError(alice().coupons.get({ id }), "BAD_REQUEST");
-      await expectTRPCError(alice().coupons.history({ id }), "BAD_REQUEST");
-      await expectTRPCError(alice().coupons.series({ id }), "BAD_REQUEST");
-    },
-  );
+  it.each([
+    "",
+    " ",
+    "'; DROP TABLE coupons; --",
+    "CP-7Q2M-9XK4%",
+    "CP_7Q2M",
+    "A".repeat(41),
+    "CP-7Q2M-9XK4\n",
+  ])("R-SEC-2: a malformed voucher id %j is BAD_REQUEST for get, history and series", async (id) => {
+    if (id === "CP-7Q2M-9XK4\n") {
+      // Surrounding whitespace is trimmed: that one is simply the voucher.
+      expect((await alice().coupons.get({ id })).id).toBe("CP-7Q2M-9XK4");
+      return;
+    }
+    await expectTRPCError(alice().coupons.get({ id }), "BAD_REQUEST");
+    await expectTRPCError(alice().coupons.history({ id }), "BAD_REQUEST");
+    await expectTRPCError(alice().coupons.series({ id }), "BAD_REQUEST");
+  });
 
   it.each([0, 201, 1.5])("R-SEC-2: coupons.history limit %d is BAD_REQUEST", async (limit) => {
     await expectTRPCError(alice().coupons.history({ id: "CP-7Q2M-9XK4", limit }), "BAD_REQUEST");
@@ -144,7 +158,8 @@ describe.each(eachDriver(drivers))("[%s] invalid input (R-SEC-2)", (_name, drive
     expect(cursor.body).toContain("The page cursor is malformed");
     const foreign = await overHttp(handle, "coupons.get", { id: "CP-BOB0-0200" });
     expect(foreign.status).toBe(404);
-    for (const body of [cursor.body, foreign.body]) expect(body).not.toMatch(/stack|node_modules|\.ts:\d+|DomainError/);
+    for (const body of [cursor.body, foreign.body])
+      expect(body).not.toMatch(/stack|node_modules|\.ts:\d+|DomainError/);
   });
 
   it("R-SEC-2: an unexpected failure is a 500 with a generic message: no database details reach the browser", async () => {
@@ -161,7 +176,11 @@ describe.each(eachDriver(drivers))("[%s] invalid input (R-SEC-2)", (_name, drive
       endpoint: "/api/trpc",
       req: new Request(url),
       router: appRouter,
-      createContext: () => ({ handle: { ...handle, db: broken as never }, sessionToken: undefined, user: demoUser("u-alice") }),
+      createContext: () => ({
+        handle: { ...handle, db: broken as never },
+        sessionToken: undefined,
+        user: demoUser("u-alice"),
+      }),
       onError: () => {},
     });
     expect(res.status).toBe(500);

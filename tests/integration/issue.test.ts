@@ -77,7 +77,13 @@ describe.each(eachDriver(drivers))("[%s] operator issuance (R-VOU-1, R-VOU-4)", 
       },
     ]);
     expect(ledger).toEqual([
-      { type: "Issuance", amount: "12345", after: "12345", account_id: ACCOUNTS.alice, actor_user_id: "u-operator" },
+      {
+        type: "Issuance",
+        amount: "12345",
+        after: "12345",
+        account_id: ACCOUNTS.alice,
+        actor_user_id: "u-operator",
+      },
     ]);
     const after = await snapshot(handle.db);
     expect(Number(after?.coupons)).toBe(Number(before?.coupons) + 1);
@@ -112,7 +118,9 @@ describe.each(eachDriver(drivers))("[%s] operator issuance (R-VOU-1, R-VOU-4)", 
   it("R-VOU-1: concurrent retries with one key still write one voucher", async () => {
     const args = input({ nominal: "8.88" });
     const before = await snapshot(handle.db);
-    const results = await Promise.allSettled(Array.from({ length: 6 }, () => operator().operator.issue({ ...args })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 6 }, () => operator().operator.issue({ ...args })),
+    );
     expect(results.map((r) => r.status)).toEqual(results.map(() => "fulfilled"));
     const ids = new Set(results.flatMap((r) => (r.status === "fulfilled" ? [r.value.id] : [])));
     expect(ids.size).toBe(1);
@@ -125,21 +133,36 @@ describe.each(eachDriver(drivers))("[%s] operator issuance (R-VOU-1, R-VOU-4)", 
     const args = input({ nominal: "5.00" });
     const first = await operator().operator.issue(args);
     const before = await snapshot(handle.db);
-    for (const other of [{ nominal: "5.01" }, { accountId: ACCOUNTS.bob }, { expiresOn: "2026-12-30" }, { description: "x" }]) {
+    for (const other of [
+      { nominal: "5.01" },
+      { accountId: ACCOUNTS.bob },
+      { expiresOn: "2026-12-30" },
+      { description: "x" },
+    ]) {
       await expectTRPCError(operator().operator.issue({ ...args, ...other }), "UNPROCESSABLE_CONTENT");
     }
     expect(await snapshot(handle.db)).toEqual(before);
     expect((await operator().operator.issue(args)).id).toBe(first.id);
   });
 
-  it.each(["-1", "0", "0.00", "1.234", "abc", "", "100000000000000", "1e5", "NaN", " ", "-0.01", "12,34.5.6"])(
-    "R-SEC-2/R-VOU-3: nominal %j is BAD_REQUEST and nothing is written",
-    async (nominal) => {
-      const before = await snapshot(handle.db);
-      await expectTRPCError(operator().operator.issue(input({ nominal })), "BAD_REQUEST");
-      expect(await snapshot(handle.db)).toEqual(before);
-    },
-  );
+  it.each([
+    "-1",
+    "0",
+    "0.00",
+    "1.234",
+    "abc",
+    "",
+    "100000000000000",
+    "1e5",
+    "NaN",
+    " ",
+    "-0.01",
+    "12,34.5.6",
+  ])("R-SEC-2/R-VOU-3: nominal %j is BAD_REQUEST and nothing is written", async (nominal) => {
+    const before = await snapshot(handle.db);
+    await expectTRPCError(operator().operator.issue(input({ nominal })), "BAD_REQUEST");
+    expect(await snapshot(handle.db)).toEqual(before);
+  });
 
   it.each([
     ["minOrder -1", { minOrder: "-1" }],
@@ -172,7 +195,10 @@ describe.each(eachDriver(drivers))("[%s] operator issuance (R-VOU-1, R-VOU-4)", 
   it("R-SEC-1: a customer cannot issue, even to their own account", async () => {
     const before = await snapshot(handle.db);
     await expectTRPCError(callerFor(handle, "u-alice").operator.issue(input()), "FORBIDDEN");
-    await expectTRPCError(callerFor(handle, "u-acme-admin").operator.issue(input({ accountId: ACCOUNTS.bob })), "FORBIDDEN");
+    await expectTRPCError(
+      callerFor(handle, "u-acme-admin").operator.issue(input({ accountId: ACCOUNTS.bob })),
+      "FORBIDDEN",
+    );
     await expectTRPCError(callerFor(handle, null).operator.issue(input()), "UNAUTHORIZED");
     expect(await snapshot(handle.db)).toEqual(before);
   });

@@ -48,7 +48,10 @@ describe.each(eachDriver(drivers))("[%s] ledger and balance guards", (_name, dri
   it("R-VOU-4: ledger rows can be neither updated, deleted nor truncated", async () => {
     const before = await snapshot(handle.db);
     await expectDbRefusal(
-      () => handle.db.execute(sql`UPDATE coupon_ledger SET amount_minor = amount_minor + 1 WHERE coupon_id = 'CP-7Q2M-9XK4'`),
+      () =>
+        handle.db.execute(
+          sql`UPDATE coupon_ledger SET amount_minor = amount_minor + 1 WHERE coupon_id = 'CP-7Q2M-9XK4'`,
+        ),
       /append-only/,
     );
     await expectDbRefusal(() => handle.db.execute(sql`UPDATE coupon_ledger SET note = 'x'`), /append-only/);
@@ -57,7 +60,10 @@ describe.each(eachDriver(drivers))("[%s] ledger and balance guards", (_name, dri
       /append-only/,
     );
     await expectDbRefusal(() => handle.db.execute(sql`TRUNCATE coupon_ledger CASCADE`), /append-only/);
-    await expectDbRefusal(() => handle.db.execute(sql`UPDATE pool_ledger SET amount_minor = 1`), /append-only/);
+    await expectDbRefusal(
+      () => handle.db.execute(sql`UPDATE pool_ledger SET amount_minor = 1`),
+      /append-only/,
+    );
     await expectDbRefusal(() => handle.db.execute(sql`DELETE FROM audit_log`), /append-only/);
     expect(await snapshot(handle.db)).toEqual(before);
   });
@@ -69,11 +75,17 @@ describe.each(eachDriver(drivers))("[%s] ledger and balance guards", (_name, dri
       /coupons_balance_nonneg|check constraint/,
     );
     await expectDbRefusal(
-      () => handle.db.execute(sql`UPDATE coupons SET balance_minor = balance_minor - 10001 WHERE id = 'CP-9V3K-ABCD'`),
+      () =>
+        handle.db.execute(
+          sql`UPDATE coupons SET balance_minor = balance_minor - 10001 WHERE id = 'CP-9V3K-ABCD'`,
+        ),
       /coupons_balance_nonneg|check constraint/,
     );
     await expectDbRefusal(
-      () => handle.db.execute(sql`UPDATE coupons SET balance_minor = nominal_minor + 1 WHERE id = 'CP-9V3K-ABCD'`),
+      () =>
+        handle.db.execute(
+          sql`UPDATE coupons SET balance_minor = nominal_minor + 1 WHERE id = 'CP-9V3K-ABCD'`,
+        ),
       /coupons_balance_le_nominal|check constraint/,
     );
     for (const [amount, after] of [
@@ -111,14 +123,19 @@ describe.each(eachDriver(drivers))("[%s] ledger and balance guards", (_name, dri
       ),
     );
     expect(attempts.filter((a) => a.status === "fulfilled")).toHaveLength(3);
-    const [c] = await rows<{ balance: string }>(handle.db, sql`SELECT balance_minor::text AS balance FROM coupons WHERE id = 'CP-9V3K-ABCD'`);
+    const [c] = await rows<{ balance: string }>(
+      handle.db,
+      sql`SELECT balance_minor::text AS balance FROM coupons WHERE id = 'CP-9V3K-ABCD'`,
+    );
     expect(Number(c?.balance)).toBe(1000);
     await assertLedgerInvariant(handle);
   });
 
   it("R-DET-2: the SQL helpers csv_safe and minor_to_decimal agree with their TypeScript twins", async () => {
     const samples = fc.sample(
-      fc.string({ unit: fc.constantFrom("=", "+", "-", "@", "\t", "\r", "\n", "a", "1", " ", "'", '"', ",", "é") }),
+      fc.string({
+        unit: fc.constantFrom("=", "+", "-", "@", "\t", "\r", "\n", "a", "1", " ", "'", '"', ",", "é"),
+      }),
       { numRuns: 300, seed: 42 },
     );
     const texts = ["", "=1+2", "+1", "-1", "@x", "\tx", "\rx", "a=b", ...samples];
@@ -127,11 +144,26 @@ describe.each(eachDriver(drivers))("[%s] ledger and balance guards", (_name, dri
       sql`SELECT i::int AS i, csv_safe(t) AS safe FROM unnest(${`{${texts.map((t) => `"${t.replace(/["\\]/g, "\\$&")}"`).join(",")}}`}::text[]) WITH ORDINALITY AS u(t, i)`,
     );
     expect(found).toHaveLength(texts.length);
-    for (const r of found) expect(r.safe, JSON.stringify(texts[r.i - 1])).toBe(neutralizeFormula(texts[r.i - 1] ?? ""));
+    for (const r of found)
+      expect(r.safe, JSON.stringify(texts[r.i - 1])).toBe(neutralizeFormula(texts[r.i - 1] ?? ""));
     const [nul] = await rows<{ safe: string | null }>(handle.db, sql`SELECT csv_safe(NULL) AS safe`);
     expect(nul?.safe).toBeNull();
 
-    const amounts = [0, 1, 9, 10, 99, 100, 101, 1250, -1, -1250, 123456789, 10_000_000_000_000, Number.MAX_SAFE_INTEGER];
+    const amounts = [
+      0,
+      1,
+      9,
+      10,
+      99,
+      100,
+      101,
+      1250,
+      -1,
+      -1250,
+      123456789,
+      10_000_000_000_000,
+      Number.MAX_SAFE_INTEGER,
+    ];
     amounts.push(...fc.sample(fc.integer({ min: -1e12, max: 1e13 }), { numRuns: 200, seed: 7 }));
     const dec = await rows<{ i: number; d: string }>(
       handle.db,

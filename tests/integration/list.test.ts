@@ -72,12 +72,20 @@ function oracleFilter(all: OracleRow[], f: Partial<ListFilters>): OracleRow[] {
     if (type && r.couponType !== type) return false;
     if (f.status && r.status !== STATUS_FILTERS[f.status]) return false;
     if (f.q && !r.id.toLowerCase().includes(f.q.toLowerCase())) return false;
-    if (f.expiringWithinDays && !(r.status === "Available" && r.expiresAt <= now + f.expiringWithinDays * DAY)) return false;
+    if (
+      f.expiringWithinDays &&
+      !(r.status === "Available" && r.expiresAt <= now + f.expiringWithinDays * DAY)
+    )
+      return false;
     return true;
   });
 }
 
-const SORT_VALUE = { balance: (r: OracleRow) => r.balance, expiry: (r: OracleRow) => r.expiresAt, issued: (r: OracleRow) => r.issuedAt };
+const SORT_VALUE = {
+  balance: (r: OracleRow) => r.balance,
+  expiry: (r: OracleRow) => r.expiresAt,
+  issued: (r: OracleRow) => r.issuedAt,
+};
 
 function oracleSort(list: OracleRow[], sort: ListInput["sort"], dir: ListInput["dir"]): string[] {
   const sign = dir === "asc" ? 1 : -1;
@@ -140,7 +148,12 @@ describe.each(eachDriver(drivers))("[%s] Coupons tab list", (_name, driver) => {
     throw new Error("pagination did not end");
   }
 
-  async function checkAgainstOracle(user: DemoUserId, accountId: string, f: Partial<ListFilters>, limits: number[]) {
+  async function checkAgainstOracle(
+    user: DemoUserId,
+    accountId: string,
+    f: Partial<ListFilters>,
+    limits: number[],
+  ) {
     const all = await allRows(handle, accountId);
     const expectedRows = oracleFilter(all, f);
     const status = new Map(all.map((r) => [r.id, r.status]));
@@ -160,7 +173,9 @@ describe.each(eachDriver(drivers))("[%s] Coupons tab list", (_name, driver) => {
 
   it("R-LIST-2: the seed gives Alice coupons in every status and both types", async () => {
     const all = await allRows(handle, ACCOUNTS.alice);
-    expect(new Set(all.map((r) => r.status))).toEqual(new Set(["Available", "Used up", "Expired", "Not yet effective"]));
+    expect(new Set(all.map((r) => r.status))).toEqual(
+      new Set(["Available", "Used up", "Expired", "Not yet effective"]),
+    );
     expect(new Set(all.map((r) => r.couponType))).toEqual(new Set(["Cash Coupon", "Discount Coupon"]));
     const acme = await allRows(handle, ACCOUNTS.acme);
     expect(acme.some((r) => r.status === "Reclaimed")).toBe(true);
@@ -217,7 +232,10 @@ describe.each(eachDriver(drivers))("[%s] Coupons tab list", (_name, driver) => {
     const now = (all[0] as OracleRow & { now: number }).now;
     for (const f of FILTERS) {
       const matching = oracleFilter(all, f);
-      const byCurrency = new Map<string, { count: number; availableMinor: number; expiring30Minor: number }>();
+      const byCurrency = new Map<
+        string,
+        { count: number; availableMinor: number; expiring30Minor: number }
+      >();
       for (const r of matching) {
         const t = byCurrency.get(r.currency) ?? { count: 0, availableMinor: 0, expiring30Minor: 0 };
         t.count += 1;

@@ -34,15 +34,27 @@ const PROTECTED: Record<string, (c: Caller) => Promise<unknown>> = {
   "orders.list": (c) => c.orders.list({}),
   "orders.get": (c) => c.orders.get({ id: "ORD-202600001" }),
   "orders.create": (c) =>
-    c.orders.create({ productCode: "ecs", paymentType: "Subscription", transactionType: "New Purchase", amount: "10.00" }),
+    c.orders.create({
+      productCode: "ecs",
+      paymentType: "Subscription",
+      transactionType: "New Purchase",
+      amount: "10.00",
+    }),
   "orders.renew": (c) => c.orders.renew({ id: "ORD-202600001" }),
   "orders.paymentOptions": (c) => c.orders.paymentOptions({ id: "ORD-202600001" }),
   "orders.pay": (c) =>
-    c.orders.pay({ orderId: "ORD-202600001", couponId: null, expectedDeductionMinor: 0, idempotencyKey: "sec-test-pay-0001" }),
+    c.orders.pay({
+      orderId: "ORD-202600001",
+      couponId: null,
+      expectedDeductionMinor: 0,
+      idempotencyKey: "sec-test-pay-0001",
+    }),
 };
 const PUBLIC = ["health.ping"];
 
-const procedurePaths = Object.keys((appRouter as unknown as { _def: { procedures: Record<string, unknown> } })._def.procedures);
+const procedurePaths = Object.keys(
+  (appRouter as unknown as { _def: { procedures: Record<string, unknown> } })._def.procedures,
+);
 const nonOperators = DEMO_USERS.filter((u) => u.role !== "operator").map((u) => u.id);
 
 describe("R-SEC-1: every procedure in appRouter is covered by the security tests", () => {
@@ -60,14 +72,17 @@ describe.each(eachDriver(drivers))("[%s] access control", (_name, driver) => {
   });
   afterAll(() => driver.closeAll());
 
-  it.each(Object.keys(PROTECTED))("R-SEC-1: %s refuses an unauthenticated caller (UNAUTHORIZED)", async (path) => {
-    const before = await snapshot(handle.db);
-    await expectTRPCError(PROTECTED[path]?.(as(null)) ?? Promise.resolve(), "UNAUTHORIZED");
-    // An unknown or missing session token is the same as no session.
-    const bogus = createCaller({ handle, sessionToken: "not-a-real-session-token" });
-    await expectTRPCError(PROTECTED[path]?.(bogus as Caller) ?? Promise.resolve(), "UNAUTHORIZED");
-    expect(await snapshot(handle.db)).toEqual(before);
-  });
+  it.each(Object.keys(PROTECTED))(
+    "R-SEC-1: %s refuses an unauthenticated caller (UNAUTHORIZED)",
+    async (path) => {
+      const before = await snapshot(handle.db);
+      await expectTRPCError(PROTECTED[path]?.(as(null)) ?? Promise.resolve(), "UNAUTHORIZED");
+      // An unknown or missing session token is the same as no session.
+      const bogus = createCaller({ handle, sessionToken: "not-a-real-session-token" });
+      await expectTRPCError(PROTECTED[path]?.(bogus as Caller) ?? Promise.resolve(), "UNAUTHORIZED");
+      expect(await snapshot(handle.db)).toEqual(before);
+    },
+  );
 
   it("R-SEC-1: health.ping is the only public procedure", async () => {
     expect(await as(null).health.ping()).toBe("pong");
@@ -85,15 +100,18 @@ describe.each(eachDriver(drivers))("[%s] access control", (_name, driver) => {
     await expectTRPCError(viaCookie.coupons.list({}), "UNAUTHORIZED");
   });
 
-  it.each(nonOperators)("R-SEC-1: non-operator %s gets FORBIDDEN from every operator.* procedure", async (user) => {
-    const before = await snapshot(handle.db);
-    const operatorPaths = procedurePaths.filter((p) => p.startsWith("operator."));
-    expect(operatorPaths.length).toBeGreaterThan(0);
-    for (const path of operatorPaths) {
-      await expectTRPCError(PROTECTED[path]?.(as(user)) ?? Promise.resolve(), "FORBIDDEN");
-    }
-    expect(await snapshot(handle.db)).toEqual(before);
-  });
+  it.each(nonOperators)(
+    "R-SEC-1: non-operator %s gets FORBIDDEN from every operator.* procedure",
+    async (user) => {
+      const before = await snapshot(handle.db);
+      const operatorPaths = procedurePaths.filter((p) => p.startsWith("operator."));
+      expect(operatorPaths.length).toBeGreaterThan(0);
+      for (const path of operatorPaths) {
+        await expectTRPCError(PROTECTED[path]?.(as(user)) ?? Promise.resolve(), "FORBIDDEN");
+      }
+      expect(await snapshot(handle.db)).toEqual(before);
+    },
+  );
 
   it("R-SEC-1: the operator can call every operator.* procedure and list any account", async () => {
     const accounts = await as("u-operator").operator.accounts();
@@ -110,7 +128,11 @@ describe.each(eachDriver(drivers))("[%s] access control", (_name, driver) => {
     const alice = as("u-alice");
     const missing = await expectTRPCError(alice.coupons.get({ id: "CP-ZZZZ-ZZZZ" }), "NOT_FOUND");
     for (const id of ["CP-BOB0-0200", "cp-bob0-0200", "CP-ACME-0101", "CP-POOL-0102", "CP-DAVE-0400"]) {
-      for (const call of [() => alice.coupons.get({ id }), () => alice.coupons.history({ id }), () => alice.coupons.series({ id })]) {
+      for (const call of [
+        () => alice.coupons.get({ id }),
+        () => alice.coupons.history({ id }),
+        () => alice.coupons.series({ id }),
+      ]) {
         const e = await expectTRPCError(call, "NOT_FOUND");
         expect(e.message).toBe(missing.message);
       }
@@ -141,7 +163,9 @@ describe.each(eachDriver(drivers))("[%s] access control", (_name, driver) => {
       expect(page.items.every((i) => i.accountId === accountId)).toBe(true);
       expect((await admin.coupons.totals({ accountId })).length).toBe(1);
     }
-    expect((await admin.coupons.list({ accountId: ACCOUNTS.bob })).items.map((i) => i.id)).toContain("CP-BOB0-0200");
+    expect((await admin.coupons.list({ accountId: ACCOUNTS.bob })).items.map((i) => i.id)).toContain(
+      "CP-BOB0-0200",
+    );
     expect((await admin.coupons.get({ id: "CP-BOB0-0200" })).accountId).toBe(ACCOUNTS.bob);
     expect((await admin.coupons.history({ id: "CP-CARL-0300" })).items.length).toBeGreaterThan(0);
 
@@ -155,22 +179,30 @@ describe.each(eachDriver(drivers))("[%s] access control", (_name, driver) => {
 
   it("R-ENT-3: revoking the permission or ending the financial relationship closes every path", async () => {
     const admin = as("u-acme-admin");
-    await handle.db.execute(sql`UPDATE admin_permissions SET revoked = true WHERE user_id = 'u-acme-admin' AND permission = 'cards_and_coupons'`);
+    await handle.db.execute(
+      sql`UPDATE admin_permissions SET revoked = true WHERE user_id = 'u-acme-admin' AND permission = 'cards_and_coupons'`,
+    );
     try {
       await expectTRPCError(admin.coupons.list({ accountId: ACCOUNTS.bob }), "NOT_FOUND");
       await expectTRPCError(admin.coupons.get({ id: "CP-BOB0-0200" }), "NOT_FOUND");
       // The admin's own account stays visible.
       expect((await admin.coupons.list({})).items.length).toBeGreaterThan(0);
     } finally {
-      await handle.db.execute(sql`UPDATE admin_permissions SET revoked = false WHERE user_id = 'u-acme-admin'`);
+      await handle.db.execute(
+        sql`UPDATE admin_permissions SET revoked = false WHERE user_id = 'u-acme-admin'`,
+      );
     }
-    await handle.db.execute(sql`UPDATE financial_relationships SET ended_at = now() WHERE id = 'fr-acme-carol'`);
+    await handle.db.execute(
+      sql`UPDATE financial_relationships SET ended_at = now() WHERE id = 'fr-acme-carol'`,
+    );
     try {
       await expectTRPCError(admin.coupons.list({ accountId: ACCOUNTS.carol }), "NOT_FOUND");
       await expectTRPCError(admin.coupons.history({ id: "CP-CARL-0300" }), "NOT_FOUND");
       expect((await admin.coupons.list({ accountId: ACCOUNTS.bob })).items.length).toBeGreaterThan(0);
     } finally {
-      await handle.db.execute(sql`UPDATE financial_relationships SET ended_at = NULL WHERE id = 'fr-acme-carol'`);
+      await handle.db.execute(
+        sql`UPDATE financial_relationships SET ended_at = NULL WHERE id = 'fr-acme-carol'`,
+      );
     }
   });
 
@@ -188,7 +220,13 @@ describe.each(eachDriver(drivers))("[%s] access control", (_name, driver) => {
       () => alice.orders.get({ id }),
       () => alice.orders.paymentOptions({ id }),
       () => alice.orders.renew({ id }),
-      () => alice.orders.pay({ orderId: id, couponId: null, expectedDeductionMinor: 0, idempotencyKey: "sec-test-foreign-pay" }),
+      () =>
+        alice.orders.pay({
+          orderId: id,
+          couponId: null,
+          expectedDeductionMinor: 0,
+          idempotencyKey: "sec-test-foreign-pay",
+        }),
       () => as("u-acme-admin").orders.get({ id }),
     ]) {
       const e = await expectTRPCError(call, "NOT_FOUND");
