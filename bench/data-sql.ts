@@ -88,7 +88,8 @@ export function vouchersSql(n: number, accounts: number): string[] {
  */
 export function hotVoucherSql(id: string, ownerIndex: number, rows: number): string[] {
   const nominal = 10_000_000_000; // 100 M USD: never runs out
-  const delta = (k: string) => `CASE WHEN ${k} = 0 THEN 0 WHEN ${k} % 100 = 0 THEN 1 + ${k} % 97 ELSE -(1 + ${k} % 97) END`;
+  const delta = (k: string) =>
+    `CASE WHEN ${k} = 0 THEN 0 WHEN ${k} % 100 = 0 THEN 1 + ${k} % 97 ELSE -(1 + ${k} % 97) END`;
   const owner = acct(String(ownerIndex));
   return [
     `INSERT INTO coupons (id, account_id, coupon_type, currency, nominal_minor, balance_minor, effective_from, expires_at,

@@ -9,7 +9,18 @@ import postgres from "postgres";
 import { migrateDatabase, openDatabase } from "@/db/client";
 import { hashPassword } from "@/server/auth/password";
 import { accountsSql, hotVoucherSql, invariantCheckSql, vouchersSql } from "./data-sql";
-import { ADMIN_URL, BENCH_DB, BENCH_URL, DATA, fmt, log, machineFacts, now, table, writeSection } from "./lib";
+import {
+  ADMIN_URL,
+  BENCH_DB,
+  BENCH_URL,
+  DATA,
+  fmt,
+  log,
+  machineFacts,
+  now,
+  table,
+  writeSection,
+} from "./lib";
 
 async function main() {
   const steps: [string, number, string][] = [];
@@ -24,10 +35,14 @@ async function main() {
   const total0 = now();
 
   const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
-  await step("drop + create database", async () => {
-    await admin.unsafe(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
-    await admin.unsafe(`CREATE DATABASE ${BENCH_DB}`);
-  }, BENCH_DB);
+  await step(
+    "drop + create database",
+    async () => {
+      await admin.unsafe(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
+      await admin.unsafe(`CREATE DATABASE ${BENCH_DB}`);
+    },
+    BENCH_DB,
+  );
   await admin.end();
 
   await step("migrate (db/migrations)", async () => {
@@ -51,25 +66,42 @@ async function main() {
     FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
     WHERE t.relname IN ('coupons', 'coupon_ledger') AND NOT x.indisprimary
       AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)`;
-  await step("drop secondary indexes", async () => {
-    for (const ix of indexes) await exec(`DROP INDEX ${ix.name}`);
-  }, `${indexes.length} on coupons, coupon_ledger`);
+  await step(
+    "drop secondary indexes",
+    async () => {
+      for (const ix of indexes) await exec(`DROP INDEX ${ix.name}`);
+    },
+    `${indexes.length} on coupons, coupon_ledger`,
+  );
 
   const pw = await hashPassword("bench-password");
-  await step("accounts, users, sessions", async () => {
-    for (const s of accountsSql(DATA.accounts, pw)) await exec(s);
-  }, `${DATA.accounts} each`);
+  await step(
+    "accounts, users, sessions",
+    async () => {
+      for (const s of accountsSql(DATA.accounts, pw)) await exec(s);
+    },
+    `${DATA.accounts} each`,
+  );
 
-  const [create, insertCoupons, issuance, deductions] = vouchersSql(DATA.vouchers, DATA.accounts) as [string, string, string, string];
+  const [create, insertCoupons, issuance, deductions] = vouchersSql(DATA.vouchers, DATA.accounts) as [
+    string,
+    string,
+    string,
+    string,
+  ];
   await exec(create);
   await step("vouchers", () => exec(insertCoupons), `${DATA.vouchers.toLocaleString("en-US")} rows`);
   await step("ledger: Issuance rows", () => exec(issuance));
   await step("ledger: Deduction / Reclaim rows", () => exec(deductions));
   const [hotCoupon, hotLedger] = hotVoucherSql(DATA.hotId, 1, DATA.hotRows) as [string, string];
-  await step("hot voucher + its history", async () => {
-    await exec(hotCoupon);
-    await exec(hotLedger);
-  }, `${DATA.hotId}, ${DATA.hotRows.toLocaleString("en-US")} rows`);
+  await step(
+    "hot voucher + its history",
+    async () => {
+      await exec(hotCoupon);
+      await exec(hotLedger);
+    },
+    `${DATA.hotId}, ${DATA.hotRows.toLocaleString("en-US")} rows`,
+  );
 
   await step("re-create secondary indexes", async () => {
     for (const ix of indexes) await exec(ix.def);
@@ -93,7 +125,9 @@ async function main() {
   const sizes = await sql<{ rel: string; size: string }[]>`
     SELECT relname AS rel, pg_size_pretty(pg_total_relation_size(oid)) AS size FROM pg_class
     WHERE relname IN ('coupons', 'coupon_ledger') ORDER BY 1`;
-  const dbSize = await sql<{ size: string }[]>`SELECT pg_size_pretty(pg_database_size(current_database())) AS size`;
+  const dbSize = await sql<
+    { size: string }[]
+  >`SELECT pg_size_pretty(pg_database_size(current_database())) AS size`;
   const pgVersion = (await sql<{ v: string }[]>`SELECT current_setting('server_version') AS v`)[0]?.v ?? "?";
   const sb = (await sql<{ v: string }[]>`SELECT current_setting('shared_buffers') AS v`)[0]?.v;
   await sql.end();
@@ -123,17 +157,29 @@ and re-created afterwards; then \`VACUUM (ANALYZE)\`. The ledger invariant
   commas, quotes and a formula-like cell) for the export benchmark. So the ledger has
   ${(counts.find((c) => c.t === "coupon_ledger")?.n ?? 0).toLocaleString("en-US")} rows rather than 1 M: the invariant needs an Issuance row per voucher, and the export needs the long history.
 
-${table(["table", "rows"], counts.map((c) => [c.t, c.n.toLocaleString("en-US")]), ["l", "r"])}
+${table(
+  ["table", "rows"],
+  counts.map((c) => [c.t, c.n.toLocaleString("en-US")]),
+  ["l", "r"],
+)}
 
 Voucher mix (status is derived at query time, so it drifts slowly as the data ages):
 
-${table(["status", "type", "vouchers"], mix.map((m) => [m.status, m.type, m.n.toLocaleString("en-US")]), ["l", "l", "r"])}
+${table(
+  ["status", "type", "vouchers"],
+  mix.map((m) => [m.status, m.type, m.n.toLocaleString("en-US")]),
+  ["l", "l", "r"],
+)}
 
 Sizes: ${sizes.map((s) => `${s.rel} ${s.size}`).join(", ")}; database ${dbSize[0]?.size}.
 
 Timings (total **${(totalMs / 1000).toFixed(1)} s**):
 
-${table(["step", "seconds", ""], steps.map(([n, ms, d]) => [n, fmt(ms / 1000), d]), ["l", "r", "l"])}
+${table(
+  ["step", "seconds", ""],
+  steps.map(([n, ms, d]) => [n, fmt(ms / 1000), d]),
+  ["l", "r", "l"],
+)}
 `,
   );
 }

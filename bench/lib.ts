@@ -80,22 +80,31 @@ export function machineFacts(pgVersion: string): string[][] {
   const memKb = Number(/MemTotal:\s+(\d+)/.exec(readFileSync("/proc/meminfo", "utf8"))?.[1] ?? 0);
   const pkg = (name: string) => {
     try {
-      return JSON.parse(readFileSync(path.join(ROOT, "node_modules", name, "package.json"), "utf8")).version as string;
+      return JSON.parse(readFileSync(path.join(ROOT, "node_modules", name, "package.json"), "utf8"))
+        .version as string;
     } catch {
       return "?";
     }
   };
   const commit = tryExec("git", ["-C", ROOT, "rev-parse", "--short", "HEAD"]);
-  const dirty = tryExec("git", ["-C", ROOT, "status", "--porcelain", "--untracked-files=no"]) ? " (+ uncommitted changes)" : "";
+  const dirty = tryExec("git", ["-C", ROOT, "status", "--porcelain", "--untracked-files=no"])
+    ? " (+ uncommitted changes)"
+    : "";
   return [
     ["date", new Date().toISOString().replace(/\.\d+Z$/, "Z")],
-    ["CPU", `${tryExec("nproc", [])} × ${os.cpus()[0]?.model ?? "?"} (load generator, Node and PostgreSQL share them)`],
+    [
+      "CPU",
+      `${tryExec("nproc", [])} × ${os.cpus()[0]?.model ?? "?"} (load generator, Node and PostgreSQL share them)`,
+    ],
     ["memory", `${(memKb / 1024 / 1024).toFixed(1)} GiB`],
     ["kernel", os.release()],
     ["Node", process.version],
     ["PostgreSQL", pgVersion],
     ["pgbench / psql", `${tryExec("pgbench", ["--version"])} / ${tryExec("psql", ["--version"])}`],
-    ["packages", `next ${pkg("next")}, @trpc/server ${pkg("@trpc/server")}, drizzle-orm ${pkg("drizzle-orm")}, postgres ${pkg("postgres")}, @electric-sql/pglite ${pkg("@electric-sql/pglite")}, autocannon ${pkg("autocannon")}`],
+    [
+      "packages",
+      `next ${pkg("next")}, @trpc/server ${pkg("@trpc/server")}, drizzle-orm ${pkg("drizzle-orm")}, postgres ${pkg("postgres")}, @electric-sql/pglite ${pkg("@electric-sql/pglite")}, autocannon ${pkg("autocannon")}`,
+    ],
     ["git", `${commit}${dirty}`],
   ];
 }
@@ -241,7 +250,13 @@ export function descendants(pid: number): number[] {
 // ---------------------------------------------------------------- Next server
 
 const SOURCE_DIRS = ["app", "server", "db", "trpc", "components", "lib"];
-const SOURCE_FILES = ["next.config.ts", "instrumentation.ts", "package.json", "tsconfig.json", "postcss.config.mjs"];
+const SOURCE_FILES = [
+  "next.config.ts",
+  "instrumentation.ts",
+  "package.json",
+  "tsconfig.json",
+  "postcss.config.mjs",
+];
 
 function newestSourceMtime(): number {
   let newest = 0;
@@ -265,7 +280,8 @@ function newestSourceMtime(): number {
 export function ensureBuild(): string {
   const buildId = path.join(ROOT, ".next", "BUILD_ID");
   const fresh = existsSync(buildId) && statSync(buildId).mtimeMs >= newestSourceMtime();
-  if (fresh && !process.env.BENCH_FORCE_BUILD) return "existing production build (.next/BUILD_ID newer than every source file)";
+  if (fresh && !process.env.BENCH_FORCE_BUILD)
+    return "existing production build (.next/BUILD_ID newer than every source file)";
   for (let attempt = 1; attempt <= 3; attempt++) {
     log(`next build (attempt ${attempt}) …`);
     const t0 = now();
@@ -289,16 +305,32 @@ export function ensureBuild(): string {
   throw new Error("unreachable");
 }
 
-export type Server = { pid: number; child: ChildProcess; url: string; stop: () => Promise<void>; logFile: string };
+export type Server = {
+  pid: number;
+  child: ChildProcess;
+  url: string;
+  stop: () => Promise<void>;
+  logFile: string;
+};
 
 /** Starts `next start` (production) with the given env; resolves once health.ping answers. */
 export async function startServer(env: Record<string, string | undefined>, port = PORT): Promise<Server> {
   await assertPortFree(port);
   const logFile = path.join(ensureOut(), `server-${port}.log`);
   const out: string[] = [];
+  // undefined in `env` removes the variable (e.g. DATABASE_URL for the PGlite server).
+  const childEnv: Record<string, string> = {};
+  for (const [k, v] of Object.entries({
+    ...process.env,
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    ...env,
+  })) {
+    if (v !== undefined) childEnv[k] = v;
+  }
   const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port)], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...env },
+    env: childEnv as unknown as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout?.on("data", (d) => out.push(String(d)));
@@ -319,7 +351,8 @@ export async function startServer(env: Record<string, string | undefined>, port 
   };
   const t0 = now();
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`next start exited (${child.exitCode}):\n${out.join("").slice(-3000)}`);
+    if (child.exitCode !== null)
+      throw new Error(`next start exited (${child.exitCode}):\n${out.join("").slice(-3000)}`);
     try {
       const r = await fetch(`${url}/api/trpc/health.ping`);
       if (r.ok) break;
@@ -345,7 +378,9 @@ async function assertPortFree(port: number) {
 
 /** The process that actually serves: `next start` may fork a worker; pick the busiest over a short window. */
 export function servingPid(server: Server): number {
-  const kids = descendants(server.pid).filter((p) => comm(p).startsWith("node") || comm(p).startsWith("next"));
+  const kids = descendants(server.pid).filter(
+    (p) => comm(p).startsWith("node") || comm(p).startsWith("next"),
+  );
   return kids.length ? (kids.sort((a, b) => procCpuMs(b) - procCpuMs(a))[0] as number) : server.pid;
 }
 

@@ -1,0 +1,470 @@
+/**
+ * bench:list — one run, side by side, against the real PostgreSQL (database from bench:data):
+ *   raw   the exact SQL coupons.list issues (captured from listCoupons through postgres.js's debug
+ *         hook), run by pgbench -M prepared for random accounts;
+ *   ping  the no-op tRPC procedure health.ping over HTTP;
+ *   list  coupons.list over HTTP (50 rows, cash, balance desc) with the session cookie of a random account.
+ * At c=1 (latency) and c=10 / c=50 (saturation), warm-up first, runs interleaved. Starts and stops
+ * its own `next start` (production build). Writes the "list" section of docs/BENCHMARKS.md.
+ */
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import autocannon from "autocannon";
+import { drizzle } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import type { Db } from "@/db/client";
+import { openDatabase } from "@/db/client";
+import * as schema from "@/db/schema";
+import { getSessionUser } from "@/server/auth/session";
+import { listCoupons } from "@/server/vouchers/queries";
+import { listInput, listOutput } from "@/server/vouchers/schema";
+import {
+  BENCH_DB,
+  BENCH_URL,
+  DATA,
+  ensureBuild,
+  ensureOut,
+  fmt,
+  log,
+  machineCpuMs,
+  machineFacts,
+  now,
+  percentile,
+  postgresCpuMs,
+  procCpuMs,
+  type Server,
+  serverCpuMs,
+  sleep,
+  sortNumbers,
+  startServer,
+  table,
+  writeSection,
+} from "./lib";
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
+const LEVELS = (process.env.BENCH_LEVELS ?? "1,10,50").split(",").map(Number);
+const INPUT = { type: "cash", sort: "balance", dir: "desc", limit: 50 } as const;
+const TARGETS = { p95AddMs: 3, listPingRatio: 0.6 };
+
+type Target = "raw" | "ping" | "list";
+type Run = {
+  target: Target;
+  c: number;
+  rep: number;
+  seconds: number;
+  n: number;
+  bad: number;
+  lat: number[];
+  serverMs: number;
+  pgMs: number;
+  loadMs: number;
+  busy: number;
+};
+
+const LABEL: Record<Target, string> = {
+  raw: "raw SQL (pgbench -M prepared)",
+  ping: "health.ping over HTTP",
+  list: "coupons.list over HTTP (50 rows)",
+};
+
+// ------------------------------------------------------------------ the SQL listCoupons issues
+
+type Captured = { query: string; params: unknown[] };
+
+/** Runs the real listCoupons once on a client whose debug hook records every statement. */
+async function captureListSql(): Promise<{ list: Captured; session: Captured; rows: number }> {
+  const captured: Captured[] = [];
+  const sql = postgres(BENCH_URL, {
+    max: 1,
+    onnotice: () => {},
+    connection: { TimeZone: "UTC" },
+    debug: (_conn: number, query: string, params: unknown[]) => {
+      captured.push({ query, params: [...params] });
+    },
+  });
+  // Same drizzle setup as openDatabase in db/client.ts.
+  const db = drizzle(sql, { schema, casing: "snake_case" }) as unknown as Db;
+  const accountId = DATA.accountId(1);
+  await getSessionUser(db, DATA.token(accountId));
+  const result = await listCoupons(db, accountId, listInput.parse(INPUT));
+  await sql.end();
+  const session = captured.find((c) => /from "sessions"/i.test(c.query));
+  const list = captured.find((c) => /from "coupons"/i.test(c.query));
+  if (!list || !session) throw new Error("could not capture the list / session SQL");
+  return { list, session, rows: result.items.length };
+}
+
+/** pgbench script: the captured statement, $n → pgbench variables (account random per transaction). */
+function pgbenchScript(list: Captured, dir: string): { file: string; defines: string[] } {
+  const accountParam = list.params.indexOf(DATA.accountId(1));
+  if (accountParam < 0) throw new Error("account parameter not found in the captured SQL");
+  const defines: string[] = [];
+  const query = list.query.replace(/\$(\d+)/g, (_m, d: string) => {
+    const i = Number(d) - 1;
+    if (i === accountParam) return ":acct";
+    defines.push("-D", `p${d}=${String(list.params[i])}`);
+    return `:p${d}`;
+  });
+  const file = path.join(dir, "list.pgbench.sql");
+  writeFileSync(
+    file,
+    `\\set aid random(1, ${DATA.accounts})\n\\set acct ${DATA.accountId(0)} + :aid\n${query};\n`,
+  );
+  return { file, defines };
+}
+
+// ------------------------------------------------------------------ runners
+
+function cpuBefore(server: Server | null) {
+  return {
+    server: server ? serverCpuMs(server) : 0,
+    pg: postgresCpuMs(),
+    self: procCpuMs(process.pid, true),
+    machine: machineCpuMs(),
+  };
+}
+
+function cpuDelta(b: ReturnType<typeof cpuBefore>, server: Server | null) {
+  const a = cpuBefore(server);
+  return {
+    serverMs: a.server - b.server,
+    pgMs: a.pg - b.pg,
+    loadMs: a.self - b.self,
+    busy: (a.machine.busy - b.machine.busy) / (a.machine.total - b.machine.total),
+  };
+}
+
+function runPgbench(
+  script: { file: string; defines: string[] },
+  c: number,
+  seconds: number,
+  dir: string,
+): { n: number; lat: number[]; secs: number } {
+  const logDir = path.join(dir, "pgbench-log");
+  rmSync(logDir, { recursive: true, force: true });
+  execFileSync("mkdir", ["-p", logDir]);
+  const args = [
+    "-n",
+    "-M",
+    "prepared",
+    "-j",
+    "1",
+    "-c",
+    String(c),
+    "-T",
+    String(seconds),
+    "-f",
+    script.file,
+    ...script.defines,
+  ];
+  args.push("-l", `--log-prefix=${path.join(logDir, "tx")}`, "-h", "127.0.0.1", "-U", "postgres", BENCH_DB);
+  const t0 = now();
+  const out = execFileSync("pgbench", args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  const secs = (now() - t0) / 1000;
+  if (
+    !/number of failed transactions: 0 /.test(out) &&
+    /failed/.test(out) &&
+    !/failed transactions: 0/.test(out)
+  ) {
+    throw new Error(`pgbench reported failures:\n${out}`);
+  }
+  const lat: number[] = [];
+  for (const f of readdirSync(logDir)) {
+    for (const line of readFileSync(path.join(logDir, f), "utf8").split("\n")) {
+      const parts = line.split(" ");
+      if (parts.length >= 3) lat.push(Number(parts[2]) / 1000);
+    }
+  }
+  // pgbench's own duration is -T; count transactions from its log.
+  return { n: lat.length, lat, secs: Math.min(secs, seconds) };
+}
+
+type HttpReq = { path: string; headers: Record<string, string> };
+
+async function runHttp(url: string, reqs: HttpReq[], c: number, seconds: number) {
+  const lat: number[] = [];
+  let bad = 0;
+  const inst = autocannon({
+    url,
+    connections: c,
+    duration: seconds,
+    timeout: 30,
+    requests: [
+      {
+        setupRequest: (req) => {
+          const r = reqs[Math.floor(Math.random() * reqs.length)] as HttpReq;
+          return { ...req, method: "GET", path: r.path, headers: { ...req.headers, ...r.headers } };
+        },
+      },
+    ],
+  });
+  inst.on("response", (_client: unknown, status: number, _bytes: number, rt: number) => {
+    lat.push(rt);
+    if (status !== 200) bad++;
+  });
+  const t0 = now();
+  const result = await inst;
+  const secs = (now() - t0) / 1000;
+  return { n: lat.length, lat, bad: bad + result.errors + result.timeouts, secs };
+}
+
+// ------------------------------------------------------------------ in-process breakdown
+
+/** Where a list request's time goes, without HTTP: each step alone, c=1, wall and CPU per call. */
+async function breakdown(): Promise<string[][]> {
+  const handle = await openDatabase({ url: BENCH_URL, poolMax: 1 });
+  const db = handle.db;
+  const input = listInput.parse(INPUT);
+  const accounts = Array.from({ length: DATA.accounts }, (_, i) => DATA.accountId(i + 1));
+  const pick = () => accounts[Math.floor(Math.random() * accounts.length)] as string;
+  const sample = await listCoupons(db, pick(), input);
+  const steps: [string, () => unknown][] = [
+    ["getSessionUser (1 query: sessions ⋈ users ⋈ accounts)", () => getSessionUser(db, DATA.token(pick()))],
+    ["listCoupons (1 keyset query, 51 rows, row mapping)", () => listCoupons(db, pick(), input)],
+    ["listInput.parse (zod input)", () => listInput.parse(INPUT)],
+    ["listOutput.parse (zod .output() on 50 rows)", () => listOutput.parse(sample)],
+    ["JSON.stringify of the response body", () => JSON.stringify({ result: { data: sample } })],
+  ];
+  const out: string[][] = [];
+  for (const [name, fn] of steps) {
+    const iters = name.includes("query") ? 1500 : 5000;
+    for (let i = 0; i < 200; i++) await fn();
+    const cpu0 = process.cpuUsage();
+    const t0 = now();
+    for (let i = 0; i < iters; i++) await fn();
+    const wall = (now() - t0) / iters;
+    const cpu = process.cpuUsage(cpu0);
+    out.push([name, fmt(wall), fmt((cpu.user + cpu.system) / 1000 / iters)]);
+  }
+  out.push([
+    "(response size: bytes of the JSON body)",
+    String(Buffer.byteLength(JSON.stringify({ result: { data: sample } }))),
+    "",
+  ]);
+  await handle.close();
+  return out;
+}
+
+// ------------------------------------------------------------------ main
+
+async function main() {
+  const dir = ensureOut();
+  const pg = postgres(BENCH_URL, { max: 1, onnotice: () => {} });
+  const [facts] = await pg<{ v: string; sb: string; n: number }[]>`
+    SELECT current_setting('server_version') AS v, current_setting('shared_buffers') AS sb,
+           (SELECT count(*)::int FROM coupons) AS n`;
+  await pg.end();
+  if (!facts || facts.n < DATA.vouchers)
+    throw new Error(`run npm run bench:data first (${BENCH_DB} has ${facts?.n ?? 0} vouchers)`);
+
+  const captured = await captureListSql();
+  log(`captured list SQL (${captured.rows} rows for account 1): ${captured.list.query.slice(0, 120)}…`);
+  const script = pgbenchScript(captured.list, dir);
+
+  log("in-process breakdown …");
+  const steps = await breakdown();
+
+  const build = ensureBuild();
+  const server = await startServer({ DATABASE_URL: BENCH_URL, SEED_DEMO: "false", PGLITE_DIR: undefined });
+  const runs: Run[] = [];
+  try {
+    const listPath = `/api/trpc/coupons.list?input=${encodeURIComponent(JSON.stringify(INPUT))}`;
+    const listReqs: HttpReq[] = Array.from({ length: DATA.accounts }, (_, i) => ({
+      path: listPath,
+      headers: { cookie: `vc_session=${DATA.token(DATA.accountId(i + 1))}` },
+    }));
+    const pingReqs: HttpReq[] = [{ path: "/api/trpc/health.ping", headers: {} }];
+
+    // Sanity: the app answers what we think it answers.
+    const ping = await (await fetch(`${server.url}/api/trpc/health.ping`)).json();
+    const r = await fetch(`${server.url}${listPath}`, { headers: listReqs[0]?.headers });
+    const body = (await r.json()) as { result?: { data?: { items?: unknown[] } } };
+    const items = body.result?.data?.items?.length;
+    if (r.status !== 200 || items !== 50)
+      throw new Error(
+        `coupons.list answered ${r.status} with ${items} items: ${JSON.stringify(body).slice(0, 300)}`,
+      );
+    log(`sanity ok: ping ${JSON.stringify(ping)}, list 200 with ${items} items`);
+
+    const one = async (target: Target, c: number, seconds: number, rep: number) => {
+      const b = cpuBefore(server);
+      let res: { n: number; lat: number[]; bad: number; secs: number };
+      if (target === "raw") res = { ...runPgbench(script, c, seconds, dir), bad: 0 };
+      else res = await runHttp(server.url, target === "ping" ? pingReqs : listReqs, c, seconds);
+      const d = cpuDelta(b, server);
+      if (rep > 0) {
+        runs.push({ target, c, rep, seconds: res.secs, n: res.n, bad: res.bad, lat: res.lat, ...d });
+        const s = sortNumbers(res.lat);
+        log(
+          `${target.padEnd(4)} c=${String(c).padEnd(2)} rep ${rep}: ${fmt(res.n / res.secs)} req/s, p50 ${fmt(percentile(s, 50))} p95 ${fmt(percentile(s, 95))} p99 ${fmt(percentile(s, 99))} ms, non-200/errors ${res.bad}`,
+        );
+      }
+      await sleep(500);
+    };
+
+    log(`warm-up ${WARMUP} s per target …`);
+    for (const t of ["raw", "ping", "list"] as Target[]) await one(t, 10, WARMUP, 0);
+    for (const c of LEVELS) {
+      for (const t of ["raw", "ping", "list"] as Target[])
+        await one(t, c, Math.max(1, Math.round(WARMUP / 2)), 0);
+      for (const rep of [1, 2])
+        for (const t of ["raw", "ping", "list"] as Target[]) await one(t, c, SECONDS, rep);
+    }
+  } finally {
+    await server.stop();
+    log(`server stopped (log: ${path.relative(process.cwd(), server.logFile)})`);
+  }
+
+  // ---------------------------------------------------------------- aggregate
+  type Agg = {
+    rps: number;
+    p50: number;
+    p95: number;
+    p99: number;
+    n: number;
+    bad: number;
+    serverMs: number;
+    pgMs: number;
+    busy: number;
+    littleMs: number;
+  };
+  const agg = (t: Target, c: number): Agg => {
+    const rs = runs.filter((x) => x.target === t && x.c === c);
+    const lat = sortNumbers(rs.flatMap((x) => x.lat));
+    const n = rs.reduce((a, x) => a + x.n, 0);
+    const secs = rs.reduce((a, x) => a + x.seconds, 0);
+    const rps = n / secs;
+    return {
+      rps,
+      p50: percentile(lat, 50),
+      p95: percentile(lat, 95),
+      p99: percentile(lat, 99),
+      n,
+      bad: rs.reduce((a, x) => a + x.bad, 0),
+      serverMs: rs.reduce((a, x) => a + x.serverMs, 0) / n,
+      pgMs: rs.reduce((a, x) => a + x.pgMs, 0) / n,
+      busy: rs.reduce((a, x) => a + x.busy, 0) / rs.length,
+      littleMs: (c / rps) * 1000,
+    };
+  };
+  const A = new Map<string, Agg>();
+  for (const c of LEVELS) for (const t of ["raw", "ping", "list"] as Target[]) A.set(`${t}:${c}`, agg(t, c));
+  const g = (t: Target, c: number) => A.get(`${t}:${c}`) as Agg;
+
+  const mainRows = LEVELS.flatMap((c) =>
+    (["raw", "ping", "list"] as Target[]).map((t) => {
+      const x = g(t, c);
+      return [
+        LABEL[t],
+        c,
+        fmt(x.rps),
+        `${fmt(x.p50)} / ${fmt(x.p95)} / ${fmt(x.p99)}`,
+        fmt(x.littleMs),
+        t === "raw" ? "–" : fmt(x.serverMs),
+        fmt(x.pgMs),
+        `${Math.round(x.busy * 100)} %`,
+        `${x.n.toLocaleString("en-US")} / ${x.bad}`,
+      ];
+    }),
+  );
+
+  const c1 = LEVELS.includes(1) ? { app: g("list", 1).p95, raw: g("raw", 1).p95 } : null;
+  const p95Pass = c1 ? c1.app <= c1.raw + TARGETS.p95AddMs : false;
+  const satLevels = LEVELS.filter((c) => c > 1);
+  const ratioRows = satLevels.map((c) => {
+    const lp = g("list", c).rps / g("ping", c).rps;
+    const lr = g("list", c).rps / g("raw", c).rps;
+    return [
+      c,
+      fmt(g("list", c).rps),
+      fmt(g("ping", c).rps),
+      fmt(g("raw", c).rps),
+      `**${fmt(lp)}**`,
+      lp >= TARGETS.listPingRatio ? "pass" : "**FAIL**",
+      fmt(lr),
+    ];
+  });
+  const ratioPass = satLevels.every((c) => g("list", c).rps / g("ping", c).rps >= TARGETS.listPingRatio);
+  const listExtra = satLevels.length
+    ? g("list", satLevels[0] as number).serverMs - g("ping", satLevels[0] as number).serverMs
+    : Number.NaN;
+  const pingCpu = satLevels.length ? g("ping", satLevels[0] as number).serverMs : Number.NaN;
+  const listCpu = satLevels.length ? g("list", satLevels[0] as number).serverMs : Number.NaN;
+
+  const summary = [
+    c1
+      ? `* **c=1 latency:** coupons.list p95 **${fmt(c1.app)} ms** vs raw p95 **${fmt(c1.raw)} ms**: app − raw = ${fmt(c1.app - c1.raw)} ms (target ≤ +${TARGETS.p95AddMs} ms) → **${p95Pass ? "pass" : "FAIL"}**.`
+      : "* c=1 not run.",
+    ...satLevels.map((c) => {
+      const lp = g("list", c).rps / g("ping", c).rps;
+      return `* **c=${c} throughput:** list/ping = ${fmt(lp)} (target ≥ ${TARGETS.listPingRatio}) → **${lp >= TARGETS.listPingRatio ? "pass" : "FAIL"}**; list/raw = ${fmt(g("list", c).rps / g("raw", c).rps)}.`;
+    }),
+    `* Server CPU per request (c=${satLevels[0]}): ping ${fmt(pingCpu)} ms, list ${fmt(listCpu)} ms, so a list request costs ${fmt(listExtra)} ms of Node CPU above the tRPC floor. With one Node process on one core, list throughput ≈ 1 / ${fmt(listCpu)} ms.`,
+  ];
+
+  writeSection(
+    "list",
+    `## Coupons list: raw SQL vs tRPC over HTTP (\`npm run bench:list\`)
+
+${table(["machine", ""], machineFacts(`${facts.v} (shared_buffers ${facts.sb})`))}
+
+**Method.** Data from \`bench:data\` (1,000 accounts × 1,000 vouchers). One \`next start\` process
+(${build}), \`DATABASE_URL\` → ${BENCH_DB}, \`SEED_DEMO=false\`, pool of 10 (\`PG_POOL_MAX\` default).
+* **raw**: the exact statement \`listCoupons\` sends, captured from the real function through postgres.js's
+  \`debug\` hook, run by \`pgbench -M prepared -j 1\` with a random account per transaction (other
+  parameters passed as pgbench variables, so they stay parameters). Latency from \`pgbench -l\` per-transaction logs (µs).
+* **ping**: \`GET /api/trpc/health.ping\` (no session, no database): the framework floor.
+* **list**: \`GET /api/trpc/coupons.list?input=${JSON.stringify(INPUT)}\` with \`Cookie: vc_session=bench-<random account>\`:
+  session lookup query + keyset query + zod input/output validation, 50 rows (≈800 cash vouchers per account).
+* autocannon ${""}9 through its API in this process, no workers; every response is timed (hrtime, all status codes).
+* Order: warm-up ${WARMUP} s per target at c=10, then per concurrency a ${Math.max(1, Math.round(WARMUP / 2))} s warm-up per target and
+  raw, ping, list, raw, ping, list at ${SECONDS} s each. Percentiles pool both repetitions.
+* CPU from /proc: the server process tree; all postgres processes (backends included, reaped ones through the postmaster);
+  machine busy from /proc/stat. The load generators share the same 2 cores.
+
+Captured statement (parameters: ${captured.list.params.map((p) => JSON.stringify(p)).join(", ")}):
+
+\`\`\`sql
+${captured.list.query}
+\`\`\`
+
+${table(
+  [
+    "target",
+    "c",
+    "req/s",
+    "p50 / p95 / p99 ms",
+    "mean c/X ms",
+    "server CPU ms/req",
+    "PG CPU ms/req",
+    "machine busy",
+    "requests / non-200",
+  ],
+  mainRows,
+  ["l", "r", "r", "l", "r", "r", "r", "r", "r"],
+)}
+
+**Ratios at saturation**
+
+${table(["c", "list req/s", "ping req/s", "raw req/s", "list/ping", "target ≥ 0.60", "list/raw"], ratioRows, ["r", "r", "r", "r", "r", "l", "r"])}
+
+**Against the targets**
+
+${summary.join("\n")}
+
+**Where a list request's time goes** (in-process, no HTTP, c=1, this script's own Node process and a 1-connection pool;
+random accounts):
+
+${table(["step", "wall ms/call", "Node CPU ms/call"], steps, ["l", "r", "r"])}
+`,
+  );
+  log(summary.join("\n"));
+  if (!p95Pass || !ratioPass) log("one or more targets missed (see docs/BENCHMARKS.md)");
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
