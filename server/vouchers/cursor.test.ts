@@ -35,15 +35,20 @@ describe("keyset cursors (R-LIST-3, R-SEC-2)", () => {
   it("R-LIST-3: round trip for any well-formed cursor (property)", () => {
     fc.assert(
       fc.property(
-        fc.constantFrom("balance:asc", "balance:desc", "expiry:asc", "issued:desc"),
         fc.oneof(
-          fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
-          fc
-            .date({ noInvalidDate: true, min: new Date(0), max: new Date("9999-12-31") })
-            .map((d) => d.toISOString()),
+          fc.record({
+            s: fc.constantFrom("balance:asc", "balance:desc"),
+            v: fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+          }),
+          fc.record({
+            s: fc.constantFrom("expiry:asc", "issued:desc", "orders"),
+            v: fc
+              .date({ noInvalidDate: true, min: new Date(0), max: new Date("9999-12-31") })
+              .map((d) => d.toISOString()),
+          }),
         ),
         fc.string({ maxLength: 64 }),
-        (s, v, id) => {
+        ({ s, v }, id) => {
           const c = { s, v, id };
           expect(decodeCursor(encodeCursor(c), s)).toEqual(c);
         },
@@ -72,6 +77,38 @@ describe("keyset cursors (R-LIST-3, R-SEC-2)", () => {
     ["SQL in the date", encodeCursor({ s: "balance:desc", v: "'; DROP TABLE coupons; --", id: "CP-1" })],
   ])("R-SEC-2: %s => INVALID_CURSOR", (_name, raw) => {
     expectInvalid(raw, "balance:desc");
+  });
+
+  it.each<[string, string, Cursor]>([
+    [
+      "a date on a balance sort",
+      "balance:desc",
+      { s: "balance:desc", v: "2026-01-01 00:00:00+00", id: "CP-1" },
+    ],
+    ["a number on a time sort", "issued:desc", { s: "issued:desc", v: 5, id: "CP-1" }],
+    ["a bare year", "issued:desc", { s: "issued:desc", v: "1", id: "CP-1" }],
+    ["a month name", "expiry:asc", { s: "expiry:asc", v: "May 5", id: "CP-1" }],
+    ["an impossible date", "expiry:asc", { s: "expiry:asc", v: "2026-02-30 00:00:00+00", id: "CP-1" }],
+    ["an impossible hour", "expiry:asc", { s: "expiry:asc", v: "2026-02-01 24:00:00+00", id: "CP-1" }],
+    ["a non-UTC offset", "expiry:asc", { s: "expiry:asc", v: "2026-02-01 00:00:00+08", id: "CP-1" }],
+    ["a five-digit year", "issued:desc", { s: "issued:desc", v: "99999-01-01 00:00:00+00", id: "CP-1" }],
+    [
+      "a history id that is not a number",
+      "history",
+      { s: "history", v: "2026-01-01 00:00:00+00", id: "abc" },
+    ],
+  ])("R-SEC-2: a cursor with a value of the wrong kind (%s) => INVALID_CURSOR", (_name, sort, c) => {
+    expectInvalid(encodeCursor(c), sort);
+  });
+
+  it.each<Cursor>([
+    { s: "issued:desc", v: "2026-03-01 04:05:06+00", id: "CP-1" },
+    { s: "issued:desc", v: "2026-03-01 04:05:06.123456+00", id: "CP-1" },
+    { s: "expiry:asc", v: "2028-02-29T23:59:59.999Z", id: "CP-1" },
+    { s: "balance:asc", v: 0, id: "CP-1" },
+    { s: "history", v: "2026-03-01 04:05:06.1+00", id: "123456789012" },
+  ])("R-LIST-3: the values the server emits are accepted: %j", (c) => {
+    expect(decodeCursor(encodeCursor(c), c.s)).toEqual(c);
   });
 
   it("R-SEC-2: a history cursor is refused by a list sort and vice versa", () => {

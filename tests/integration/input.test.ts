@@ -53,6 +53,36 @@ describe.each(eachDriver(drivers))("[%s] invalid input (R-SEC-2)", (_name, drive
     await expectTRPCError(alice().coupons.history({ id: "CP-7Q2M-9XK4", cursor }), "BAD_REQUEST");
   });
 
+  it.each([
+    ["a date on the balance sort", "balance", { s: "balance:desc", v: "2026-01-01 00:00:00+00", id: "CP-1" }],
+    ["a number on the issued sort", "issued", { s: "issued:desc", v: 5, id: "CP-1" }],
+    ["a bare year on the issued sort", "issued", { s: "issued:desc", v: "1", id: "CP-1" }],
+    ["a month name on the expiry sort", "expiry", { s: "expiry:desc", v: "May 5", id: "CP-1" }],
+    [
+      "an impossible date on the expiry sort",
+      "expiry",
+      { s: "expiry:desc", v: "2026-02-30 00:00:00+00", id: "CP-1" },
+    ],
+  ] as const)(
+    "R-SEC-2: a forged cursor with %s is BAD_REQUEST, not a failed query",
+    async (_label, sort, c) => {
+      await expectTRPCError(
+        alice().coupons.list({ sort, dir: "desc", cursor: encodeCursor(c) }),
+        "BAD_REQUEST",
+      );
+    },
+  );
+
+  it("R-SEC-2: forged history and order cursors are BAD_REQUEST, not a failed query", async () => {
+    const badId = encodeCursor({ s: "history", v: "2026-01-01 00:00:00+00", id: "abc" });
+    await expectTRPCError(alice().coupons.history({ id: "CP-7Q2M-9XK4", cursor: badId }), "BAD_REQUEST");
+    const badTime = encodeCursor({ s: "history", v: "1", id: "1" });
+    await expectTRPCError(alice().coupons.history({ id: "CP-7Q2M-9XK4", cursor: badTime }), "BAD_REQUEST");
+    const order = encodeCursor({ s: "orders", v: "May 5", id: "ORD-1" });
+    await expectTRPCError(alice().orders.list({ cursor: order }), "BAD_REQUEST");
+    await expectTRPCError(alice().orders.list({ cursor: "garbage" }), "BAD_REQUEST");
+  });
+
   it("R-SEC-2/R-LIST-3: a cursor from another sort or direction is BAD_REQUEST", async () => {
     const first = await alice().coupons.list({ sort: "balance", dir: "desc", limit: 3 });
     expect(first.nextCursor).toBeTruthy();
