@@ -36,6 +36,7 @@ import {
 
 const REPS = 3;
 const PGLITE_ROWS = Number(process.env.BENCH_PGLITE_ROWS ?? 200_000);
+const TZ = "Asia/Shanghai"; // the owner account's zone (bench:data: every account not divisible by 10)
 const TARGETS = { ratio: 1.5, ttfbMs: 50, rssMb: 64 };
 const OWNER = DATA.accountId(1);
 const COOKIE = `vc_session=${DATA.token(OWNER)}`;
@@ -147,6 +148,7 @@ async function postgresPart(dir: string) {
   let copySql = "";
   let idleRss = 0;
   let check = "";
+  const variants: string[][] = [];
   try {
     // Warm the route on a small voucher, then read the idle RSS.
     for (let i = 0; i < 5; i++) await curl(`${server.url}/api/coupons/CP-00000001/export`);
@@ -244,11 +246,57 @@ async function postgresPart(dir: string) {
       );
       await sleep(300);
     }
+    variants.push(...(await formattingCost(copySql)));
   } finally {
     await server.stop();
     await pg.end();
   }
-  return { rows, copySql, idleRss, check, build, facts };
+  return { rows, copySql, idleRss, check, build, facts, variants };
+}
+
+/**
+ * Where the database time goes: the same COPY with plain columns, with the formatting helpers,
+ * and with iso_in_zone replaced by the built-in to_char(… 'TZH:TZM') under the session zone.
+ */
+async function formattingCost(copySql: string): Promise<string[][]> {
+  const from = copySql.slice(copySql.search(/\sFROM coupon_ledger/i));
+  const isoCall = new RegExp(`iso_in_zone\\(l\\.created_at, '${TZ}'\\)`);
+  const variants: [string, string, string][] = [
+    [
+      "plain columns, no formatting functions",
+      "",
+      `COPY (SELECT l.created_at, l.type, l.amount_minor, coalesce(l.order_id, l.bill_id), l.account_id, l.balance_after_minor, l.note ${from}`,
+    ],
+    ["the app's statement (iso_in_zone, minor_to_decimal, csv_safe)", "", copySql],
+    [
+      "same, iso_in_zone(…) → to_char(l.created_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') with SET TimeZone",
+      `SET TimeZone = '${TZ}';`,
+      copySql.replace(isoCall, `to_char(l.created_at, 'YYYY-MM-DD"T"HH24:MI:SSTZH:TZM')`),
+    ],
+  ];
+  if (!isoCall.test(copySql)) variants.pop();
+  const out: string[][] = [];
+  for (const [label, pre, q] of variants) {
+    const pg0 = postgresCpuMs();
+    const r = await run("psql", [
+      "-X",
+      "-q",
+      "-h",
+      "127.0.0.1",
+      "-U",
+      "postgres",
+      "-d",
+      BENCH_DB,
+      "-o",
+      "/dev/null",
+      "-c",
+      `${pre}${q}`,
+    ]);
+    if (r.code !== 0) throw new Error(r.stderr);
+    out.push([label, fmt(r.secs), fmt((postgresCpuMs() - pg0) / 1000)]);
+    log(`variant "${label}": ${fmt(r.secs)} s`);
+  }
+  return out;
 }
 
 // ------------------------------------------------------------------ PGlite
@@ -412,6 +460,10 @@ ${table(
 )}
 
 ${table(["run", "rep", "rows", "bytes", "TTFB ms", "total s", "RSS MB before → peak (after)", "CPU s server / PG"], detail(P.rows), ["l", "r", "r", "r", "r", "r", "l", "l"])}
+
+**Where the time goes** (psql, once each, same rows and order; PostgreSQL CPU from /proc):
+
+${table(["COPY variant", "seconds", "PG CPU s"], P.variants, ["l", "r", "r"])}
 
 **PGlite** (no \`DATABASE_URL\`; \`PGLITE_DIR\` = a fresh temporary folder; same code path as the app's PGlite mode:
 keyset batches of 1,000 rows formatted by the database, CSV written in Node). The history is

@@ -97,6 +97,13 @@ export function machineFacts(pgVersion: string): string[][] {
       `${tryExec("nproc", [])} × ${os.cpus()[0]?.model ?? "?"} (load generator, Node and PostgreSQL share them)`,
     ],
     ["memory", `${(memKb / 1024 / 1024).toFixed(1)} GiB`],
+    [
+      "load average at start (1/5/15 min)",
+      os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" / "),
+    ],
     ["kernel", os.release()],
     ["Node", process.version],
     ["PostgreSQL", pgVersion],

@@ -9,6 +9,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
 import { drizzle } from "drizzle-orm/postgres-js";
@@ -61,6 +62,7 @@ type Run = {
   pgMs: number;
   loadMs: number;
   busy: number;
+  other: number;
 };
 
 const LABEL: Record<Target, string> = {
@@ -133,6 +135,10 @@ function cpuDelta(b: ReturnType<typeof cpuBefore>, server: Server | null) {
     pgMs: a.pg - b.pg,
     loadMs: a.self - b.self,
     busy: (a.machine.busy - b.machine.busy) / (a.machine.total - b.machine.total),
+    // CPU used by anything else on the machine (other people's builds, tests, servers), in cores.
+    other:
+      (a.machine.busy - b.machine.busy - (a.server - b.server) - (a.pg - b.pg) - (a.self - b.self)) /
+      ((a.machine.total - b.machine.total) / os.cpus().length),
   };
 }
 
@@ -213,7 +219,7 @@ async function runHttp(url: string, reqs: HttpReq[], c: number, seconds: number)
 // ------------------------------------------------------------------ in-process breakdown
 
 /** Where a list request's time goes, without HTTP: each step alone, c=1, wall and CPU per call. */
-async function breakdown(): Promise<string[][]> {
+async function breakdown(captured: { list: Captured; session: Captured }): Promise<string[][]> {
   const handle = await openDatabase({ url: BENCH_URL, poolMax: 1 });
   const db = handle.db;
   const input = listInput.parse(INPUT);
@@ -223,13 +229,25 @@ async function breakdown(): Promise<string[][]> {
   const steps: [string, () => unknown][] = [
     ["getSessionUser (1 query: sessions ⋈ users ⋈ accounts)", () => getSessionUser(db, DATA.token(pick()))],
     ["listCoupons (1 keyset query, 51 rows, row mapping)", () => listCoupons(db, pick(), input)],
+    [
+      "  the same list statement on postgres.js alone (sql.unsafe, no drizzle)",
+      () => {
+        const params = [...captured.list.params];
+        params[captured.list.params.indexOf(DATA.accountId(1))] = pick();
+        return handle.sql?.unsafe(captured.list.query, params as never[]);
+      },
+    ],
+    [
+      "  the same session statement on postgres.js alone",
+      () => handle.sql?.unsafe(captured.session.query, captured.session.params as never[]),
+    ],
     ["listInput.parse (zod input)", () => listInput.parse(INPUT)],
     ["listOutput.parse (zod .output() on 50 rows)", () => listOutput.parse(sample)],
     ["JSON.stringify of the response body", () => JSON.stringify({ result: { data: sample } })],
   ];
   const out: string[][] = [];
   for (const [name, fn] of steps) {
-    const iters = name.includes("query") ? 1500 : 5000;
+    const iters = /query|statement/.test(name) ? 1500 : 5000;
     for (let i = 0; i < 200; i++) await fn();
     const cpu0 = process.cpuUsage();
     const t0 = now();
@@ -264,7 +282,7 @@ async function main() {
   const script = pgbenchScript(captured.list, dir);
 
   log("in-process breakdown …");
-  const steps = await breakdown();
+  const steps = await breakdown(captured);
 
   const build = ensureBuild();
   const server = await startServer({ DATABASE_URL: BENCH_URL, SEED_DEMO: "false", PGLITE_DIR: undefined });
@@ -328,6 +346,7 @@ async function main() {
     serverMs: number;
     pgMs: number;
     busy: number;
+    other: number;
     littleMs: number;
   };
   const agg = (t: Target, c: number): Agg => {
@@ -346,6 +365,7 @@ async function main() {
       serverMs: rs.reduce((a, x) => a + x.serverMs, 0) / n,
       pgMs: rs.reduce((a, x) => a + x.pgMs, 0) / n,
       busy: rs.reduce((a, x) => a + x.busy, 0) / rs.length,
+      other: Math.max(...rs.map((x) => x.other)),
       littleMs: (c / rps) * 1000,
     };
   };
@@ -365,6 +385,7 @@ async function main() {
         t === "raw" ? "–" : fmt(x.serverMs),
         fmt(x.pgMs),
         `${Math.round(x.busy * 100)} %`,
+        fmt(Math.max(0, x.other), 2),
         `${x.n.toLocaleString("en-US")} / ${x.bad}`,
       ];
     }),
@@ -422,7 +443,8 @@ ${table(["machine", ""], machineFacts(`${facts.v} (shared_buffers ${facts.sb})`)
 * Order: warm-up ${WARMUP} s per target at c=10, then per concurrency a ${Math.max(1, Math.round(WARMUP / 2))} s warm-up per target and
   raw, ping, list, raw, ping, list at ${SECONDS} s each. Percentiles pool both repetitions.
 * CPU from /proc: the server process tree; all postgres processes (backends included, reaped ones through the postmaster);
-  machine busy from /proc/stat. The load generators share the same 2 cores.
+  machine busy from /proc/stat. The load generators share the same 2 cores. "other CPU" is machine busy minus server,
+  PostgreSQL and this script (with pgbench): work by other processes on the box; above ≈0.1 core the run was disturbed.
 
 Captured statement (parameters: ${captured.list.params.map((p) => JSON.stringify(p)).join(", ")}):
 
@@ -440,10 +462,11 @@ ${table(
     "server CPU ms/req",
     "PG CPU ms/req",
     "machine busy",
+    "other CPU (cores, worst run)",
     "requests / non-200",
   ],
   mainRows,
-  ["l", "r", "r", "l", "r", "r", "r", "r", "r"],
+  ["l", "r", "r", "l", "r", "r", "r", "r", "r", "r"],
 )}
 
 **Ratios at saturation**
