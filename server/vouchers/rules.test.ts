@@ -114,10 +114,19 @@ describe("endOfDayExclusive / startOfDay (R-TIME-1: a date ends at the end of th
     expect(startOfDay("2026-03-01").toISOString()).toBe("2026-02-28T16:00:00.000Z");
   });
 
-  it.each(["", "2026-1-1", "2026/01/01", "20260101", "2026-01-01T00:00:00Z", "tomorrow"])(
-    "R-TIME-1: refuses %j",
-    (bad) => {
-      expect(() => endOfDayExclusive(bad)).toThrow(RangeError);
-    },
-  );
+  it.each([
+    "",
+    "2026-1-1",
+    "2026/01/01",
+    "20260101",
+    "2026-01-01T00:00:00Z",
+    "tomorrow",
+    "2026-02-30",
+    "2026-13-01",
+    "2026-00-10",
+    "2027-02-29",
+    "2026-04-31",
+  ])("R-TIME-1: refuses %j", (bad) => {
+    expect(() => endOfDayExclusive(bad)).toThrow(RangeError);
+  });
 });
