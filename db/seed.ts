@@ -39,6 +39,14 @@ export const DEMO_USERS = [
     accountId: ACCOUNTS.acme,
     role: "customer",
   },
+  /** An Acme administrator who holds only the Quota Pool permission (no Cards and Coupons). */
+  {
+    id: "u-acme-finance",
+    email: "finance@acme.example",
+    name: "Fay Finance",
+    accountId: ACCOUNTS.acme,
+    role: "customer",
+  },
   { id: "u-bob", email: "bob@acme.example", name: "Bob Li", accountId: ACCOUNTS.bob, role: "customer" },
   {
     id: "u-carol",
@@ -158,6 +166,7 @@ export async function seed(db: Executor, now = new Date()): Promise<void> {
     id: "ent-acme",
     name: "Acme Corp",
     masterAccountId: ACCOUNTS.acme,
+    ownerUserId: "u-acme-admin",
     enabledAt: at(-200).toISOString(),
   });
   await db.insert(s.enterpriseMembers).values(
@@ -185,6 +194,12 @@ export async function seed(db: Executor, now = new Date()): Promise<void> {
   await db.insert(s.adminPermissions).values([
     { userId: "u-acme-admin", financialAccountId: ACCOUNTS.acme, permission: "cards_and_coupons" },
     { userId: "u-acme-admin", financialAccountId: ACCOUNTS.acme, permission: "quota_pool" },
+    {
+      userId: "u-acme-finance",
+      financialAccountId: ACCOUNTS.acme,
+      permission: "quota_pool",
+      grantedBy: "u-acme-admin",
+    },
   ]);
 
   const orders: (typeof s.orders.$inferInsert)[] = [];

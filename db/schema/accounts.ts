@@ -55,6 +55,8 @@ export const enterprises = pgTable("enterprises", {
     .notNull()
     .unique()
     .references(() => accounts.id),
+  /** The user who enabled it: the only one who grants permissions and changes membership (decision 006). */
+  ownerUserId: text().references(() => users.id),
   enabledAt: timestamp({ withTimezone: true, mode: "string" }).notNull().defaultNow(),
 });
 
@@ -76,6 +78,10 @@ export const enterpriseMembers = pgTable(
   (t) => [
     uniqueIndex("enterprise_members_pk").on(t.enterpriseId, t.accountId),
     index("enterprise_members_account_idx").on(t.accountId),
+    // An account is an active member of one enterprise at most (decision 006).
+    uniqueIndex("enterprise_members_one_active")
+      .on(t.accountId)
+      .where(sql`${t.status} = 'active'`),
   ],
 );
 
@@ -100,6 +106,10 @@ export const financialRelationships = pgTable(
     index("financial_rel_financial_idx").on(t.financialAccountId, t.memberAccountId),
     index("financial_rel_member_idx").on(t.memberAccountId),
     check("financial_rel_not_self", sql`${t.financialAccountId} <> ${t.memberAccountId}`),
+    // One live financial management relationship per member account.
+    uniqueIndex("financial_rel_one_live")
+      .on(t.memberAccountId)
+      .where(sql`${t.endedAt} IS NULL`),
   ],
 );
 

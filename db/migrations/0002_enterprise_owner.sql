@@ -1,0 +1,4 @@
+ALTER TABLE "enterprises" ADD COLUMN "owner_user_id" text;--> statement-breakpoint
+ALTER TABLE "enterprises" ADD CONSTRAINT "enterprises_owner_user_id_users_id_fk" FOREIGN KEY ("owner_user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE UNIQUE INDEX "enterprise_members_one_active" ON "enterprise_members" USING btree ("account_id") WHERE "enterprise_members"."status" = 'active';--> statement-breakpoint
+CREATE UNIQUE INDEX "financial_rel_one_live" ON "financial_relationships" USING btree ("member_account_id") WHERE "financial_relationships"."ended_at" IS NULL;
