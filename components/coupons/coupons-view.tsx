@@ -21,7 +21,15 @@ const SORTS = [
 
 const control = "mt-1 block rounded border border-slate-300 bg-white px-2 py-1.5 text-sm";
 
-export function CouponsView({ state, timeZone }: { state: ListState; timeZone: string }) {
+export function CouponsView({
+  state,
+  timeZone,
+  ownAccountId,
+}: {
+  state: ListState;
+  timeZone: string;
+  ownAccountId: string;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const pathname = usePathname();
@@ -31,6 +39,12 @@ export function CouponsView({ state, timeZone }: { state: ListState; timeZone: s
   const { data: totals } = useSuspenseQuery(trpc.coupons.totals.queryOptions(filters));
   const { data: products } = useSuspenseQuery(trpc.catalog.products.queryOptions());
   const names = useMemo(() => new Map(products.map((p) => [p.code, p.name])), [products]);
+  const { data: viewable } = useSuspenseQuery(trpc.coupons.accounts.queryOptions());
+  const { data: shared } = useSuspenseQuery(trpc.coupons.shared.queryOptions());
+  const accountNames = useMemo(() => new Map(viewable.map((a) => [a.id, a.name])), [viewable]);
+  // R-LIST-5: an Account column whenever the view is not just the caller's own account.
+  const showAccount = state.accountId !== undefined && state.accountId !== ownAccountId;
+  const exportHref = `/api/coupons/export${toSearch({ ...state, cursor: undefined })}`;
 
   const go = (patch: Partial<ListState>) => {
     // Any change of filter or sort starts again from the first page.
@@ -63,6 +77,25 @@ export function CouponsView({ state, timeZone }: { state: ListState; timeZone: s
           go({ q: q || undefined });
         }}
       >
+        {viewable.length > 1 && (
+          <label className="text-sm">
+            Account
+            <select
+              className={control}
+              value={state.accountId ?? ownAccountId}
+              onChange={(e) =>
+                go({ accountId: e.target.value === ownAccountId ? undefined : e.target.value })
+              }
+            >
+              <option value="all">All accounts</option>
+              {viewable.map((a) => (
+                <option key={a.id} value={a.id}>
+                  {a.name} ({a.id}){a.id === ownAccountId ? " — you" : ""}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <label className="text-sm">
           Coupon Type
           <select
@@ -141,6 +174,13 @@ export function CouponsView({ state, timeZone }: { state: ListState; timeZone: s
             Clear filters
           </Link>
         )}
+        <a
+          href={exportHref}
+          download
+          className="ml-auto rounded border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-100"
+        >
+          Export list (CSV)
+        </a>
       </form>
 
       <div className="overflow-x-auto rounded border border-slate-200 bg-white">
@@ -151,6 +191,11 @@ export function CouponsView({ state, timeZone }: { state: ListState; timeZone: s
               <th scope="col" className="px-3 py-2">
                 ID
               </th>
+              {showAccount && (
+                <th scope="col" className="px-3 py-2">
+                  Account
+                </th>
+              )}
               <th scope="col" className="px-3 py-2 text-right">
                 Nominal Value
               </th>
@@ -184,6 +229,12 @@ export function CouponsView({ state, timeZone }: { state: ListState; timeZone: s
                     {c.discountBps !== null && ` · ${c.discountBps / 100}% off`}
                   </div>
                 </td>
+                {showAccount && (
+                  <td className="px-3 py-2">
+                    {accountNames.get(c.accountId) ?? c.accountId}
+                    <div className="text-xs text-slate-600">UID {c.accountId}</div>
+                  </td>
+                )}
                 <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">
                   {formatMoney(c.nominalMinor, c.currency)}
                 </td>
@@ -252,6 +303,35 @@ export function CouponsView({ state, timeZone }: { state: ListState; timeZone: s
         )}
         {pending && <span role="status">Loading…</span>}
       </nav>
+
+      {shared.length > 0 && !showAccount && (
+        <section aria-labelledby="shared-h" className="rounded border border-slate-200 bg-white">
+          <h2 id="shared-h" className="p-4 text-lg font-semibold">
+            Shared with your account
+          </h2>
+          <p className="px-4 pb-2 text-sm text-slate-700">
+            Vouchers another account (such as your enterprise's quota pool) shares with you. Use them on the
+            payment page.
+          </p>
+          <ul className="divide-y divide-slate-100 text-sm">
+            {shared.map((c) => (
+              <li key={c.id} className="flex flex-wrap items-center gap-4 px-4 py-2">
+                <span className="font-mono">{c.id}</span>
+                <span className="tabular-nums">Balance {formatMoney(c.balanceMinor, c.currency)}</span>
+                <StatusBadge status={c.status} />
+                <span>{formatValidity(c.effectiveFrom, c.expiresAt, timeZone)}</span>
+                <Link
+                  href={`/coupons/${c.id}`}
+                  className="text-blue-800 underline"
+                  aria-label={`View details of shared voucher ${c.id}`}
+                >
+                  View Details
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
     </div>
   );
 }

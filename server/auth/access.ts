@@ -26,3 +26,48 @@ export async function canViewAccount(db: Executor, user: SessionUser, accountId:
   );
   return found.length > 0;
 }
+
+/**
+ * The accounts this user may pick in the Coupons tab's account filter (R-ENT-4): their own,
+ * then those they administer with the Cards and Coupons permission. The operator sees every
+ * account (first 500 by UID; they pick one, not "All").
+ */
+export async function viewableAccounts(
+  db: Executor,
+  user: SessionUser,
+): Promise<{ id: string; name: string }[]> {
+  if (user.role === "operator") {
+    return rows<{ id: string; name: string }>(db, sql`SELECT id, name FROM accounts ORDER BY id LIMIT 500`);
+  }
+  return rows<{ id: string; name: string }>(
+    db,
+    sql`SELECT a.id, a.name FROM accounts a
+        WHERE a.id = ${user.accountId}
+           OR a.id IN (
+             SELECT p.financial_account_id FROM admin_permissions p
+              WHERE p.user_id = ${user.userId} AND p.permission = 'cards_and_coupons' AND NOT p.revoked
+             UNION
+             SELECT r.member_account_id FROM admin_permissions p
+               JOIN financial_relationships r ON r.financial_account_id = p.financial_account_id AND r.ended_at IS NULL
+              WHERE p.user_id = ${user.userId} AND p.permission = 'cards_and_coupons' AND NOT p.revoked)
+        ORDER BY a.id = ${user.accountId} DESC, a.id`,
+  );
+}
+
+/**
+ * The accounts a list call acts on: one UID, or "all" the caller may see. `null` when the
+ * caller may not see the requested account (answer: not found). Shared by tRPC and the CSV route.
+ */
+export async function resolveAccountScope(
+  db: Executor,
+  user: SessionUser,
+  requested: string | undefined,
+): Promise<string[] | null | "operator-all"> {
+  const target = requested ?? user.accountId;
+  if (target === "all") {
+    if (user.role === "operator") return "operator-all";
+    const ids = (await viewableAccounts(db, user)).map((a) => a.id);
+    return ids.length ? ids : [user.accountId];
+  }
+  return (await canViewAccount(db, user, target)) ? [target] : null;
+}

@@ -1,7 +1,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError, z } from "zod";
 import type { DatabaseHandle } from "@/db/client";
-import { canViewAccount } from "@/server/auth/access";
+import { resolveAccountScope } from "@/server/auth/access";
 import { getSessionUser, type SessionUser } from "@/server/auth/session";
 import { DOMAIN_ERRORS, DomainError } from "@/server/errors";
 
@@ -65,18 +65,19 @@ export const operatorProcedure = authedProcedure.use(({ ctx, next }) => {
 });
 
 export const accountInput = z.object({
-  /** The account to act on; defaults to the caller's own. */
+  /** The account to act on: one UID, or "all" the caller may see (R-LIST-5); defaults to the caller's own. */
   accountId: z.string().min(1).max(64).optional(),
 });
 
 /**
- * Resolves the one account a call acts on and checks the caller may (R-SEC-1, R-ENT-3).
- * An account the caller may not see is "not found", never a hint that it exists.
+ * Resolves the accounts a call acts on and checks the caller may (R-SEC-1, R-ENT-3):
+ * `ctx.accountIds` is never empty. An account the caller may not see is "not found",
+ * never a hint that it exists. Permissions are read on every request: a revoke takes effect at once.
  */
 export const accountProcedure = authedProcedure.input(accountInput).use(async ({ ctx, input, next }) => {
-  const accountId = input.accountId ?? ctx.user.accountId;
-  if (!(await canViewAccount(ctx.handle.db, ctx.user, accountId))) {
-    throw new TRPCError({ code: "NOT_FOUND", message: "Account not found" });
-  }
-  return next({ ctx: { ...ctx, accountId } });
+  const scope = await resolveAccountScope(ctx.handle.db, ctx.user, input.accountId);
+  if (scope === "operator-all")
+    throw new TRPCError({ code: "BAD_REQUEST", message: "Choose one account to view." });
+  if (!scope) throw new TRPCError({ code: "NOT_FOUND", message: "Account not found" });
+  return next({ ctx: { ...ctx, accountIds: scope } });
 });

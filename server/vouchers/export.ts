@@ -1,7 +1,11 @@
-import { sql as dsql, type SQL } from "drizzle-orm";
+import { sql as dsql, eq, type SQL } from "drizzle-orm";
 import postgres from "postgres";
 import { type DatabaseHandle, rows } from "@/db/client";
+import { accounts, coupons } from "@/db/schema";
 import { csvRecord } from "@/server/csv";
+import { encodeCursor } from "./cursor";
+import { listPlan, statusSql } from "./queries";
+import type { ListInput } from "./schema";
 
 /** Column order of a voucher's deduction details export (R-DET-2). */
 export const HISTORY_HEADER = [
@@ -97,7 +101,11 @@ function copyStream(url: string, header: string, copySql: string): ReadableStrea
         sql = postgres(url, {
           max: 1,
           onnotice: () => {},
-          connection: { TimeZone: "UTC", application_name: "voucher-export" },
+          connection: {
+            TimeZone: "UTC",
+            application_name: "voucher-export",
+            standard_conforming_strings: "on",
+          },
         });
         try {
           const readable = await sql.unsafe(copySql).readable();
@@ -173,4 +181,140 @@ function keysetStream(
     },
     { highWaterMark: 2 },
   );
+}
+
+/** Column order of the cross-voucher export (R-DET-3): the Coupons tab's columns, spelled out. */
+export const LIST_HEADER = [
+  "ID",
+  "Account",
+  "Account Name",
+  "Coupon Type",
+  "Nominal Value",
+  "Balance",
+  "Currency",
+  "Applicable Commodity",
+  "Applicable Scope",
+  "Payment Types",
+  "Limit on Order Amount",
+  "Status",
+  "Valid From",
+  "Valid Until",
+  "Issued At",
+  "Source",
+  "Description",
+] as const;
+
+function listColumns(timeZone: string) {
+  const tz = timeZone;
+  return {
+    id: dsql<string>`csv_safe(${coupons.id})`,
+    account: dsql<string>`csv_safe(${coupons.accountId})`,
+    accountName: dsql<string>`csv_safe(${accounts.name})`,
+    type: dsql<string>`${coupons.couponType}::text`,
+    nominal: dsql<string>`minor_to_decimal(${coupons.nominalMinor})`,
+    balance: dsql<string>`minor_to_decimal(${coupons.balanceMinor})`,
+    currency: coupons.currency,
+    commodity: dsql<string>`CASE WHEN cardinality(${coupons.commodities}) = 0 THEN 'General' ELSE
+      (SELECT string_agg(p.name, '; ' ORDER BY p.name) FROM products p WHERE p.code = ANY(${coupons.commodities})) END`,
+    scope: dsql<string>`CASE WHEN cardinality(${coupons.scopes}) = 0 THEN 'General' ELSE array_to_string(${coupons.scopes}, '; ') END`,
+    paymentTypes: dsql<string>`array_to_string(${coupons.paymentTypes}, '; ')`,
+    minOrder: dsql<string>`minor_to_decimal(${coupons.minOrderMinor})`,
+    status: statusSql,
+    validFrom: dsql<string>`iso_in_zone(${coupons.effectiveFrom}, ${tz})`,
+    validUntil: dsql<string>`iso_in_zone(${coupons.expiresAt} - interval '1 second', ${tz})`,
+    issuedAt: dsql<string>`iso_in_zone(${coupons.issuedAt}, ${tz})`,
+    source: dsql<string>`${coupons.source}::text`,
+    description: dsql<string>`csv_safe(nullif(${coupons.description}, ''))`,
+  };
+}
+
+export function listFileName(timeZone: string, now = new Date()): string {
+  const day = new Intl.DateTimeFormat("en-CA", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(now);
+  return `coupons-${day}.csv`;
+}
+
+/**
+ * Streams every voucher matching the Coupons tab's filter, in its sort order (R-DET-3):
+ * the same WHERE and ORDER BY as the table (listPlan), so the file is what the table shows.
+ */
+export function streamCouponList(
+  handle: DatabaseHandle,
+  accountIds: readonly string[],
+  input: ListInput,
+  timeZone: string,
+): ReadableStream<Uint8Array> {
+  const header = BOM + csvRecord([...LIST_HEADER]);
+  const cols = listColumns(timeZone);
+  const query = (state: ListInput, limit?: number) => {
+    const { col, where, order } = listPlan(accountIds, state);
+    const q = handle.db
+      .select({ ...cols, k: dsql<string>`${col}::text`, kBalance: coupons.balanceMinor, kId: coupons.id })
+      .from(coupons)
+      .innerJoin(accounts, eq(accounts.id, coupons.accountId))
+      .where(where)
+      .orderBy(...order);
+    return limit ? q.limit(limit) : q;
+  };
+  if (handle.kind === "postgres" && handle.url) {
+    const { sql: text, params } = handle.db
+      .select(cols)
+      .from(coupons)
+      .innerJoin(accounts, eq(accounts.id, coupons.accountId))
+      .where(listPlan(accountIds, { ...input, cursor: undefined }).where)
+      .orderBy(...listPlan(accountIds, { ...input, cursor: undefined }).order)
+      .toSQL();
+    return copyStream(handle.url, header, `COPY (${inlineParams(text, params)}) TO STDOUT WITH (FORMAT csv)`);
+  }
+  let state: ListInput = { ...input, cursor: undefined };
+  let done = false;
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        controller.enqueue(encoder.encode(header));
+      },
+      async pull(controller) {
+        if (done) return;
+        const batch = await query(state, 1000);
+        let text = "";
+        for (const r of batch) {
+          const { k: _k, kBalance: _b, kId: _i, ...cells } = r;
+          text += csvRecord(
+            Object.values(cells).map((v) => (v === null || v === undefined ? null : String(v))),
+          );
+        }
+        if (text) controller.enqueue(encoder.encode(text));
+        const last = batch.at(-1);
+        if (!last || batch.length < 1000) {
+          done = true;
+          controller.close();
+          return;
+        }
+        state = {
+          ...state,
+          cursor: encodeCursor({
+            s: `${state.sort}:${state.dir}`,
+            v: state.sort === "balance" ? last.kBalance : last.k,
+            id: last.kId,
+          }),
+        };
+      },
+    },
+    { highWaterMark: 2 },
+  );
+}
+
+/** Inlines bound parameters as SQL literals (COPY takes none). Only strings, finite numbers and booleans. */
+function inlineParams(text: string, params: unknown[]): string {
+  return text.replace(/\$(\d+)/g, (_m, n: string) => {
+    const v = params[Number(n) - 1];
+    if (typeof v === "string") return literal(v);
+    if (typeof v === "number" && Number.isFinite(v)) return String(v);
+    if (typeof v === "boolean") return v ? "true" : "false";
+    throw new Error("unsupported parameter in export query");
+  });
 }

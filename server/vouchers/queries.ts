@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { type Executor, rows } from "@/db/client";
 import { accounts, couponLedger, coupons, couponShares } from "@/db/schema";
 import { notFound } from "@/server/errors";
@@ -47,9 +47,13 @@ const SORT_COLUMN = {
   issued: coupons.issuedAt,
 } as const;
 
-/** The WHERE for an account's list under the filters; shared by the list, the totals and the export. */
-export function filterWhere(accountId: string, f: ListFilters): SQL {
-  const parts: SQL[] = [eq(coupons.accountId, accountId)];
+/** The WHERE for the accounts' list under the filters; shared by the list, the totals and the export. */
+export function filterWhere(accountIds: readonly string[], f: ListFilters): SQL {
+  const parts: SQL[] = [
+    accountIds.length === 1
+      ? eq(coupons.accountId, accountIds[0] as string)
+      : inArray(coupons.accountId, [...accountIds]),
+  ];
   const type = TYPE_FILTERS[f.type];
   if (type) parts.push(eq(coupons.couponType, type));
   if (f.status) parts.push(STATUS_WHERE[STATUS_FILTERS[f.status]]);
@@ -80,10 +84,10 @@ function toRow(
   };
 }
 
-/** One page of the Coupons tab (R-LIST-1..3): one indexed keyset query, no OFFSET. */
-export async function listCoupons(db: Executor, accountId: string, input: ListInput) {
+/** WHERE (filters and keyset position) and ORDER BY of a list; shared by the page and the export. */
+export function listPlan(accountIds: readonly string[], input: ListInput) {
   const col = SORT_COLUMN[input.sort];
-  const where: SQL[] = [filterWhere(accountId, input)];
+  const where: SQL[] = [filterWhere(accountIds, input)];
   if (input.cursor) {
     const c = decodeCursor(input.cursor, `${input.sort}:${input.dir}`);
     const cmp = input.dir === "desc" ? sql`<` : sql`>`;
@@ -91,10 +95,16 @@ export async function listCoupons(db: Executor, accountId: string, input: ListIn
     where.push(sql`(${col}, ${coupons.id}) ${cmp} (${value}, ${c.id})`);
   }
   const order = input.dir === "desc" ? [desc(col), desc(coupons.id)] : [asc(col), asc(coupons.id)];
+  return { col, where: and(...where) as SQL, order };
+}
+
+/** One page of the Coupons tab (R-LIST-1..3): one indexed keyset query, no OFFSET. */
+export async function listCoupons(db: Executor, accountIds: readonly string[], input: ListInput) {
+  const { col, where, order } = listPlan(accountIds, input);
   const found = await db
     .select({ ...couponColumns, sortValue: sql<string>`${col}::text` })
     .from(coupons)
-    .where(and(...where))
+    .where(where)
     .orderBy(...order)
     .limit(input.limit + 1);
   const page = found.slice(0, input.limit);
@@ -111,14 +121,14 @@ export async function listCoupons(db: Executor, accountId: string, input: ListIn
 }
 
 /** Totals above the table (R-LIST-4), over the same filter as the list; per currency. */
-export async function couponTotals(db: Executor, accountId: string, f: ListFilters) {
+export async function couponTotals(db: Executor, accountIds: readonly string[], f: ListFilters) {
   const found = await rows<{ currency: string; count: string; available: string; expiring: string }>(
     db,
     sql`SELECT ${coupons.currency} AS currency, count(*)::text AS count,
           coalesce(sum(${coupons.balanceMinor}) FILTER (WHERE ${coupons.couponType} = 'Cash Coupon' AND ${STATUS_WHERE.Available}), 0)::text AS available,
           coalesce(sum(${coupons.balanceMinor}) FILTER (WHERE ${coupons.couponType} = 'Cash Coupon' AND ${STATUS_WHERE.Available}
                    AND ${coupons.expiresAt} <= now() + interval '30 days'), 0)::text AS expiring
-        FROM ${coupons} WHERE ${filterWhere(accountId, f)} GROUP BY ${coupons.currency} ORDER BY 1`,
+        FROM ${coupons} WHERE ${filterWhere(accountIds, f)} GROUP BY ${coupons.currency} ORDER BY 1`,
   );
   return found.map((r) => ({
     currency: r.currency,
@@ -229,4 +239,16 @@ export async function balanceSeries(db: Executor, couponId: string, points = 200
         WHERE rn = n OR rn % greatest(1, ceil(n::numeric / ${points})::bigint) = 1 ORDER BY rn`,
   );
   return found.map((r) => ({ at: iso(r.at), balanceMinor: Number(r.balance) }));
+}
+
+/** Vouchers shared with this account by another (R-POOL-3): shown beside the account's own. */
+export async function sharedWithAccount(db: Executor, accountId: string) {
+  const found = await db
+    .select(couponColumns)
+    .from(couponShares)
+    .innerJoin(coupons, eq(coupons.id, couponShares.couponId))
+    .where(eq(couponShares.accountId, accountId))
+    .orderBy(desc(coupons.issuedAt), desc(coupons.id))
+    .limit(100);
+  return found.map(toRow);
 }

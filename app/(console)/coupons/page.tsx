@@ -30,6 +30,8 @@ export default async function CouponsPage({
   void qc.prefetchQuery(trpc.coupons.list.queryOptions(parsed.value));
   void qc.prefetchQuery(trpc.coupons.totals.queryOptions(filters));
   void qc.prefetchQuery(trpc.catalog.products.queryOptions());
+  void qc.prefetchQuery(trpc.coupons.accounts.queryOptions());
+  void qc.prefetchQuery(trpc.coupons.shared.queryOptions());
   return (
     <HydrateClient>
       <div className="mb-4">
@@ -37,7 +39,7 @@ export default async function CouponsPage({
         <h1 className="text-2xl font-semibold">Coupons</h1>
       </div>
       <QueryBoundary fallback={<Loading label="Loading your coupons…" />}>
-        <CouponsView state={parsed.value} timeZone={user.timeZone} />
+        <CouponsView state={parsed.value} timeZone={user.timeZone} ownAccountId={user.accountId} />
       </QueryBoundary>
     </HydrateClient>
   );

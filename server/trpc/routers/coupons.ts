@@ -1,26 +1,33 @@
 import { z } from "zod";
-import { canViewAccount } from "@/server/auth/access";
+import { canViewAccount, viewableAccounts } from "@/server/auth/access";
 import {
   balanceSeries,
   couponHistory,
   couponTotals,
   findVisibleCoupon,
   listCoupons,
+  sharedWithAccount,
 } from "@/server/vouchers/queries";
 import { couponId, historyInput, listFilters, listInput, listOutput } from "@/server/vouchers/schema";
 import { accountProcedure, authedProcedure, router } from "../init";
 
 export const couponsRouter = router({
+  /** The account filter's choices (R-ENT-4): own account first, then those administered with Cards and Coupons. */
+  accounts: authedProcedure.query(({ ctx }) => viewableAccounts(ctx.handle.db, ctx.user)),
+
+  /** Vouchers other accounts share with the caller's account (R-POOL-3). */
+  shared: authedProcedure.query(({ ctx }) => sharedWithAccount(ctx.handle.db, ctx.user.accountId)),
+
   /** Coupons tab page (R-LIST-1..3). */
   list: accountProcedure
     .input(listInput)
     .output(listOutput)
-    .query(({ ctx, input }) => listCoupons(ctx.handle.db, ctx.accountId, input)),
+    .query(({ ctx, input }) => listCoupons(ctx.handle.db, ctx.accountIds, input)),
 
   /** Totals above the table (R-LIST-4). */
   totals: accountProcedure
     .input(listFilters)
-    .query(({ ctx, input }) => couponTotals(ctx.handle.db, ctx.accountId, input)),
+    .query(({ ctx, input }) => couponTotals(ctx.handle.db, ctx.accountIds, input)),
 
   /** Summary for Coupon Deduction Details (R-DET-1). */
   get: authedProcedure
