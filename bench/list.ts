@@ -12,6 +12,7 @@ import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
+import { and, sql as dsql, eq, gt } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import type { Db } from "@/db/client";
@@ -226,6 +227,25 @@ async function breakdown(captured: { list: Captured; session: Captured }): Promi
   const accounts = Array.from({ length: DATA.accounts }, (_, i) => DATA.accountId(i + 1));
   const pick = () => accounts[Math.floor(Math.random() * accounts.length)] as string;
   const sample = await listCoupons(db, [pick()], input);
+  // Same select as getSessionUser (server/auth/session.ts), but built once as a named prepared statement.
+  const preparedSession = db
+    .select({
+      userId: schema.users.id,
+      email: schema.users.email,
+      name: schema.users.name,
+      role: schema.users.role,
+      accountId: schema.users.accountId,
+      accountName: schema.accounts.name,
+      timeZone: schema.accounts.timeZone,
+      currency: schema.accounts.currency,
+    })
+    .from(schema.sessions)
+    .innerJoin(schema.users, eq(schema.users.id, schema.sessions.userId))
+    .innerJoin(schema.accounts, eq(schema.accounts.id, schema.users.accountId))
+    .where(
+      and(eq(schema.sessions.tokenHash, dsql.placeholder("h")), gt(schema.sessions.expiresAt, dsql`now()`)),
+    )
+    .prepare("bench_session_user");
   const steps: [string, () => unknown][] = [
     ["getSessionUser (1 query: sessions ⋈ users ⋈ accounts)", () => getSessionUser(db, DATA.token(pick()))],
     ["listCoupons (1 keyset query, 51 rows, row mapping)", () => listCoupons(db, [pick()], input)],
@@ -240,6 +260,10 @@ async function breakdown(captured: { list: Captured; session: Captured }): Promi
     [
       "  the same session statement on postgres.js alone",
       () => handle.sql?.unsafe(captured.session.query, captured.session.params as never[]),
+    ],
+    [
+      "  suggestion: the session select as a drizzle prepared statement (built once, .execute())",
+      () => preparedSession.execute({ h: captured.session.params[0] }),
     ],
     ["listInput.parse (zod input)", () => listInput.parse(INPUT)],
     ["listOutput.parse (zod .output() on 50 rows)", () => listOutput.parse(sample)],
