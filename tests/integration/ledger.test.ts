@@ -116,8 +116,10 @@ describe.each(eachDriver(drivers))("[%s] ledger and balance guards", (_name, dri
                 RETURNING balance_minor::text AS after`,
           );
           await tx.execute(
-            sql`INSERT INTO coupon_ledger (coupon_id, account_id, type, amount_minor, balance_after_minor, note)
-                VALUES ('CP-9V3K-ABCD', '5000000000000101', 'Deduction', 3000, ${Number(row?.after)}, 'concurrency test')`,
+            // created_at at insert time, under the row lock: ledger order = balance order. The default,
+            // now(), is the transaction's start and can put a later balance before an earlier one.
+            sql`INSERT INTO coupon_ledger (coupon_id, account_id, type, amount_minor, balance_after_minor, note, created_at)
+                VALUES ('CP-9V3K-ABCD', '5000000000000101', 'Deduction', 3000, ${Number(row?.after)}, 'concurrency test', clock_timestamp())`,
           );
         }),
       ),

@@ -30,7 +30,8 @@ type OracleRow = {
 const DAY = 86_400_000;
 
 /** Every coupon of the account, straight from the table, with status derived in JS by deriveStatus. */
-async function allRows(handle: DatabaseHandle, accountId: string): Promise<OracleRow[]> {
+async function allRows(handle: DatabaseHandle, accountId: string | string[]): Promise<OracleRow[]> {
+  const ids = Array.isArray(accountId) ? accountId : [accountId];
   const now = await dbNow(handle.db);
   const found = await rows<Record<string, string | null>>(
     handle.db,
@@ -39,7 +40,10 @@ async function allRows(handle: DatabaseHandle, accountId: string): Promise<Oracl
                (extract(epoch FROM expires_at) * 1000)::bigint::text AS expires_at,
                (extract(epoch FROM issued_at) * 1000)::bigint::text AS issued_at,
                (extract(epoch FROM reclaimed_at) * 1000)::bigint::text AS reclaimed_at
-        FROM coupons WHERE account_id = ${accountId}`,
+        FROM coupons WHERE account_id IN (${sql.join(
+          ids.map((id) => sql`${id}`),
+          sql`, `,
+        )})`,
   );
   return found.map((r) => {
     const row = {
@@ -153,8 +157,9 @@ describe.each(eachDriver(drivers))("[%s] Coupons tab list", (_name, driver) => {
     accountId: string,
     f: Partial<ListFilters>,
     limits: number[],
+    oracleAccounts: string[] = [accountId],
   ) {
-    const all = await allRows(handle, accountId);
+    const all = await allRows(handle, oracleAccounts);
     const expectedRows = oracleFilter(all, f);
     const status = new Map(all.map((r) => [r.id, r.status]));
     for (const sort of SORT_KEYS) {
@@ -197,6 +202,19 @@ describe.each(eachDriver(drivers))("[%s] Coupons tab list", (_name, driver) => {
     await checkAgainstOracle("u-acme-admin", ACCOUNTS.acme, {}, [2]);
     await checkAgainstOracle("u-acme-admin", ACCOUNTS.acme, { status: "reclaimed" }, [2]);
     await checkAgainstOracle("u-operator", ACCOUNTS.acme, { type: "cash" }, [3]);
+  });
+
+  it('R-LIST-5: the administrator\'s "All" view pages through every viewable account, matching the oracle', async () => {
+    const visible = [ACCOUNTS.acme, ACCOUNTS.bob, ACCOUNTS.carol];
+    for (const f of [
+      {},
+      { status: "available" },
+      { type: "cash", q: "0" },
+      { expiringWithinDays: 30 },
+    ] as const) {
+      await checkAgainstOracle("u-acme-admin", "all", f, [1, 4, 100], visible);
+    }
+    await checkAgainstOracle("u-alice", "all", { type: "cash" }, [9], [ACCOUNTS.alice]);
   });
 
   it("R-LIST-3: the default list is issued desc, 20 per page, the caller's own account", async () => {

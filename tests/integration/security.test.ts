@@ -16,6 +16,8 @@ type Caller = ReturnType<typeof callerFor>;
  * coverage test below fails when a procedure is added to appRouter without an entry here.
  */
 const PROTECTED: Record<string, (c: Caller) => Promise<unknown>> = {
+  "coupons.accounts": (c) => c.coupons.accounts(),
+  "coupons.shared": (c) => c.coupons.shared(),
   "coupons.list": (c) => c.coupons.list({}),
   "coupons.totals": (c) => c.coupons.totals({}),
   "coupons.get": (c) => c.coupons.get({ id: "CP-7Q2M-9XK4" }),
@@ -237,6 +239,42 @@ describe.each(eachDriver(drivers))("[%s] access control", (_name, driver) => {
     const list = await alice.orders.list({ limit: 100 });
     expect(list.items.length).toBeGreaterThan(0);
     expect(list.items.every((o) => o.accountId === ACCOUNTS.alice)).toBe(true);
+  });
+
+  it("R-ENT-4: the account filter offers exactly the accounts the caller may see", async () => {
+    const ids = async (u: DemoUserId) => (await as(u).coupons.accounts()).map((a) => a.id);
+    expect(await ids("u-alice")).toEqual([ACCOUNTS.alice]);
+    expect(await ids("u-bob")).toEqual([ACCOUNTS.bob]);
+    expect(await ids("u-dave")).toEqual([ACCOUNTS.dave]);
+    expect((await ids("u-acme-admin")).sort()).toEqual([ACCOUNTS.acme, ACCOUNTS.bob, ACCOUNTS.carol].sort());
+    expect((await ids("u-acme-admin"))[0]).toBe(ACCOUNTS.acme);
+    expect((await ids("u-operator")).sort()).toEqual(Object.values(ACCOUNTS).sort());
+  });
+
+  it('R-LIST-5/R-ENT-3: accountId "all" covers exactly the accounts the caller may see', async () => {
+    const accountsOf = async (u: DemoUserId) =>
+      new Set((await as(u).coupons.list({ accountId: "all", limit: 100 })).items.map((i) => i.accountId));
+    expect(await accountsOf("u-alice")).toEqual(new Set([ACCOUNTS.alice]));
+    expect(await accountsOf("u-dave")).toEqual(new Set([ACCOUNTS.dave]));
+    expect(await accountsOf("u-acme-admin")).toEqual(new Set([ACCOUNTS.acme, ACCOUNTS.bob, ACCOUNTS.carol]));
+    const totals = await as("u-acme-admin").coupons.totals({ accountId: "all" });
+    const single = await Promise.all(
+      [ACCOUNTS.acme, ACCOUNTS.bob, ACCOUNTS.carol].map((accountId) =>
+        as("u-acme-admin").coupons.totals({ accountId }),
+      ),
+    );
+    expect(totals[0]?.count).toBe(single.reduce((n, t) => n + (t[0]?.count ?? 0), 0));
+    expect(totals[0]?.availableMinor).toBe(single.reduce((n, t) => n + (t[0]?.availableMinor ?? 0), 0));
+    // The operator picks one account; "all" of every customer is not offered.
+    await expectTRPCError(as("u-operator").coupons.list({ accountId: "all" }), "BAD_REQUEST");
+  });
+
+  it("R-POOL-3: coupons.shared lists the vouchers shared with the caller's account, and only those", async () => {
+    const ids = async (u: DemoUserId) => (await as(u).coupons.shared()).map((c) => c.id).sort();
+    expect(await ids("u-bob")).toEqual(["CP-POOL-0102", "CP-POOL-0103"]);
+    expect(await ids("u-carol")).toEqual(["CP-POOL-0102"]);
+    expect(await ids("u-dave")).toEqual([]);
+    expect(await ids("u-alice")).toEqual([]);
   });
 
   it("R-POOL-3/R-SEC-2: a shared pool voucher is visible to the accounts it is shared with, and only to them", async () => {
