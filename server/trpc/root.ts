@@ -1,13 +1,17 @@
 import { createCallerFactory, router } from "./init";
 import { catalogRouter, healthRouter } from "./routers/catalog";
 import { couponsRouter } from "./routers/coupons";
+import { enterpriseRouter } from "./routers/enterprise";
 import { operatorRouter } from "./routers/operator";
 import { ordersRouter } from "./routers/orders";
+import { quotaPoolRouter } from "./routers/quota-pool";
 
 export const appRouter = router({
   coupons: couponsRouter,
   operator: operatorRouter,
   orders: ordersRouter,
+  enterprise: enterpriseRouter,
+  quotaPool: quotaPoolRouter,
   catalog: catalogRouter,
   health: healthRouter,
 });

@@ -1,0 +1,167 @@
+import { sql } from "drizzle-orm";
+import { type DatabaseHandle, type Executor, rows } from "@/db/client";
+import { auditLog } from "@/db/schema";
+import { csvRecord } from "@/server/csv";
+import { iso } from "@/server/vouchers/queries";
+import type { Enterprise } from "./access";
+
+export type AuditEntry = {
+  enterpriseId: string;
+  actorUserId: string;
+  action: string;
+  targetType: "enterprise" | "account" | "user" | "coupon" | "pool";
+  targetId: string;
+  beforeMinor?: number | null;
+  afterMinor?: number | null;
+  details?: Record<string, unknown>;
+};
+
+/** Appends one audit row (R-POOL-5). Call it with the transaction that made the change. */
+export async function writeAudit(tx: Executor, e: AuditEntry): Promise<void> {
+  await tx.insert(auditLog).values({
+    enterpriseId: e.enterpriseId,
+    actorUserId: e.actorUserId,
+    action: e.action,
+    targetType: e.targetType,
+    targetId: e.targetId,
+    beforeMinor: e.beforeMinor ?? null,
+    afterMinor: e.afterMinor ?? null,
+    details: e.details ?? {},
+  });
+}
+
+type AuditDbRow = {
+  id: string | number;
+  at: string | Date;
+  actorUserId: string | null;
+  actorEmail: string | null;
+  action: string;
+  targetType: string;
+  targetId: string;
+  beforeMinor: string | number | null;
+  afterMinor: string | number | null;
+  details: unknown;
+};
+
+/** One page of an enterprise's audit log, newest first; keyset on the row id (no OFFSET). */
+export async function listAudit(db: Executor, ent: Enterprise, cursor: string | undefined, limit: number) {
+  const found = await rows<AuditDbRow>(
+    db,
+    sql`SELECT l.id, l.created_at AS at, l.actor_user_id AS "actorUserId", u.email AS "actorEmail",
+               l.action, l.target_type AS "targetType", l.target_id AS "targetId",
+               l.before_minor AS "beforeMinor", l.after_minor AS "afterMinor", l.details
+        FROM audit_log l LEFT JOIN users u ON u.id = l.actor_user_id
+        WHERE l.enterprise_id = ${ent.id} ${cursor ? sql`AND l.id < ${cursor}::bigint` : sql``}
+        ORDER BY l.id DESC LIMIT ${limit + 1}`,
+  );
+  const page = found.slice(0, limit);
+  const last = page.at(-1);
+  const num = (v: string | number | null) => (v === null ? null : Number(v));
+  return {
+    currency: ent.currency,
+    items: page.map((r) => ({
+      id: Number(r.id),
+      at: iso(r.at),
+      actorUserId: r.actorUserId,
+      actorEmail: r.actorEmail,
+      action: r.action,
+      targetType: r.targetType,
+      targetId: r.targetId,
+      beforeMinor: num(r.beforeMinor),
+      afterMinor: num(r.afterMinor),
+      details: (typeof r.details === "string" ? JSON.parse(r.details) : (r.details ?? {})) as Record<
+        string,
+        unknown
+      >,
+    })),
+    nextCursor: found.length > limit && last ? String(last.id) : null,
+  };
+}
+
+export const AUDIT_HEADER = [
+  "Time",
+  "Actor",
+  "Action",
+  "Target Type",
+  "Target",
+  "Before",
+  "After",
+  "Details",
+] as const;
+
+const BOM = "\uFEFF";
+const BATCH = 1000;
+const encoder = new TextEncoder();
+
+type ExportRow = { id: string | number } & Record<
+  "time" | "actor" | "action" | "target_type" | "target" | "before" | "after" | "details",
+  string | null
+>;
+
+export function auditFileName(ent: Enterprise, timeZone: string, now = new Date()): string {
+  const day = new Intl.DateTimeFormat("en-CA", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(now);
+  return `audit-${ent.id.replace(/[^A-Za-z0-9-]/g, "")}-${day}.csv`;
+}
+
+/**
+ * The enterprise's audit log as CSV (R-POOL-5), oldest first, streamed in keyset batches with
+ * backpressure (one batch per pull), so memory stays flat whatever the log's length. The database
+ * formats each cell with the helpers of migration 0001 (ISO-8601 with the viewer's offset,
+ * decimal amounts, formula cells neutralised), as the voucher export does (decision 004).
+ */
+export function streamAudit(handle: DatabaseHandle, ent: Enterprise, timeZone: string) {
+  let after = 0;
+  let done = false;
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        controller.enqueue(encoder.encode(BOM + csvRecord([...AUDIT_HEADER])));
+      },
+      async pull(controller) {
+        if (done) return;
+        try {
+          const batch = await rows<ExportRow>(
+            handle.db,
+            sql`SELECT l.id, iso_in_zone(l.created_at, ${timeZone}) AS time,
+                       csv_safe(coalesce(u.email, l.actor_user_id)) AS actor, csv_safe(l.action) AS action,
+                       csv_safe(l.target_type) AS target_type, csv_safe(l.target_id) AS target,
+                       minor_to_decimal(l.before_minor) AS before, minor_to_decimal(l.after_minor) AS after,
+                       csv_safe(nullif(l.details::text, '{}')) AS details
+                FROM audit_log l LEFT JOIN users u ON u.id = l.actor_user_id
+                WHERE l.enterprise_id = ${ent.id} AND l.id > ${after}
+                ORDER BY l.id LIMIT ${BATCH}`,
+          );
+          let text = "";
+          for (const r of batch) {
+            text += csvRecord([
+              r.time,
+              r.actor,
+              r.action,
+              r.target_type,
+              r.target,
+              r.before,
+              r.after,
+              r.details,
+            ]);
+          }
+          if (text) controller.enqueue(encoder.encode(text));
+          const last = batch.at(-1);
+          if (last) after = Number(last.id);
+          if (batch.length < BATCH) {
+            done = true;
+            controller.close();
+          }
+        } catch (e) {
+          done = true;
+          controller.error(e);
+        }
+      },
+    },
+    { highWaterMark: 2 },
+  );
+}
