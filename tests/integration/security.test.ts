@@ -86,6 +86,25 @@ describe.each(eachDriver(drivers))("[%s] access control", (_name, driver) => {
     },
   );
 
+  it("R-SEC-1: every procedure of appRouter except the public ones refuses an unauthenticated caller, whatever the input", async () => {
+    // Walks the router itself, so a procedure added later is checked even before it gets its own entry above.
+    const before = await snapshot(handle.db);
+    for (const path of procedurePaths.filter((p) => !PUBLIC.includes(p))) {
+      let fn: unknown = as(null);
+      for (const part of path.split(".")) fn = (fn as Record<string, unknown>)[part];
+      for (const input of [undefined, {}, { id: "CP-7Q2M-9XK4", accountId: ACCOUNTS.alice }]) {
+        let code: string | undefined;
+        try {
+          await (fn as (i: unknown) => Promise<unknown>)(input);
+        } catch (e) {
+          code = (e as { code?: string }).code;
+        }
+        expect(code, `${path}(${JSON.stringify(input)})`).toBe("UNAUTHORIZED");
+      }
+    }
+    expect(await snapshot(handle.db)).toEqual(before);
+  });
+
   it("R-SEC-1: health.ping is the only public procedure", async () => {
     expect(await as(null).health.ping()).toBe("pong");
   });
