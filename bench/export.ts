@@ -16,6 +16,7 @@ import { hashPassword } from "@/server/auth/password";
 import { accountsSql, hotVoucherSql } from "./data-sql";
 import {
   BENCH_DB,
+  cpuProbe,
   BENCH_URL,
   DATA,
   ensureBuild,
@@ -202,7 +203,7 @@ async function postgresPart(dir: string) {
     rmSync(rawFile);
 
     for (let rep = 1; rep <= REPS; rep++) {
-      const pg0 = postgresCpuMs();
+      const rawProbe = cpuProbe(null);
       const r = await run("psql", [
         "-X",
         "-q",
@@ -222,15 +223,15 @@ async function postgresPart(dir: string) {
         label: "raw: psql COPY … TO STDOUT → /dev/null",
         rep,
         secs: r.secs,
-        cpu: `– / ${fmt((postgresCpuMs() - pg0) / 1000)}`,
+        cpu: (({ pgS, otherCores }) => `– / ${fmt(pgS)} / ${fmt(otherCores, 2)}`)(rawProbe()),
         rows: DATA.hotRows,
       });
       log(`raw rep ${rep}: ${fmt(r.secs)} s`);
       await sleep(300);
 
-      const s0 = serverCpuMs(server);
-      const pg1 = postgresCpuMs();
+      const appProbe = cpuProbe(server);
       const a = await withRss(server, () => curl(url));
+      const cpu = appProbe();
       rows.push({
         label: "app: GET /api/coupons/CP-HOT-0000001/export (curl → /dev/null)",
         rep,
@@ -238,7 +239,7 @@ async function postgresPart(dir: string) {
         ttfb: a.result.ttfb,
         bytes: a.result.bytes,
         rss: `${fmt(a.before)} → ${fmt(a.peak)} (${fmt(a.after)})`,
-        cpu: `${fmt((serverCpuMs(server) - s0) / 1000)} / ${fmt((postgresCpuMs() - pg1) / 1000)}`,
+        cpu: `${fmt(cpu.serverS)} / ${fmt(cpu.pgS)} / ${fmt(cpu.otherCores, 2)}`,
         rows: DATA.hotRows,
       });
       log(
@@ -427,7 +428,8 @@ ${table(["machine", ""], machineFacts(`${P.facts.v} (shared_buffers ${P.facts.sb
 * **app**: \`curl -sS -o /dev/null -w '%{time_starttransfer} %{time_total}'\` on \`GET /api/coupons/${DATA.hotId}/export\`
   (session lookup, visibility check, then \`COPY … TO STDOUT\` on a dedicated postgres.js connection, streamed).
 * One warm-up download (not counted), then raw, app × ${REPS}. Server RSS (VmRSS of the server process tree) sampled every 50 ms;
-  "idle" is after start-up and 5 small exports (CP-00000001), before the first big one. CPU columns are server / PostgreSQL seconds.
+  "idle" is after start-up and 5 small exports (CP-00000001), before the first big one. CPU columns are server / PostgreSQL
+  seconds / CPU used meanwhile by other processes on the box, in cores (above ≈0.1 the run was disturbed).
 * Bytes check (app body after its BOM + header line vs psql's output): ${P.check}.
 
 Statement:
@@ -459,7 +461,7 @@ ${table(
   ],
 )}
 
-${table(["run", "rep", "rows", "bytes", "TTFB ms", "total s", "RSS MB before → peak (after)", "CPU s server / PG"], detail(P.rows), ["l", "r", "r", "r", "r", "r", "l", "l"])}
+${table(["run", "rep", "rows", "bytes", "TTFB ms", "total s", "RSS MB before → peak (after)", "CPU s server / PG / other cores"], detail(P.rows), ["l", "r", "r", "r", "r", "r", "l", "l"])}
 
 **Where the time goes** (psql, once each, same rows and order; PostgreSQL CPU from /proc):
 

@@ -289,7 +289,7 @@ export function ensureBuild(): string {
   const fresh = existsSync(buildId) && statSync(buildId).mtimeMs >= newestSourceMtime();
   if (fresh && !process.env.BENCH_FORCE_BUILD)
     return "existing production build (.next/BUILD_ID newer than every source file)";
-  for (let attempt = 1; attempt <= 3; attempt++) {
+  for (let attempt = 1; attempt <= 6; attempt++) {
     log(`next build (attempt ${attempt}) …`);
     const t0 = now();
     try {
@@ -304,9 +304,9 @@ export function ensureBuild(): string {
     } catch (e) {
       const err = e as { stdout?: Buffer; stderr?: Buffer };
       console.error(String(err.stdout ?? "").slice(-3000), String(err.stderr ?? "").slice(-3000));
-      if (attempt === 3) throw new Error("next build failed three times (someone else's work in progress?)");
-      log("build failed; retrying in 30 s");
-      execFileSync("sleep", ["30"]);
+      if (attempt === 6) throw new Error("next build failed six times (someone else's work in progress?)");
+      log("build failed; retrying in 45 s");
+      execFileSync("sleep", ["45"]);
     }
   }
   throw new Error("unreachable");
@@ -398,4 +398,25 @@ export function serverCpuMs(server: Server): number {
 
 export function serverRssMb(server: Server): number {
   return [server.pid, ...descendants(server.pid)].reduce((a, p) => a + rssMb(p), 0);
+}
+
+/** CPU over an interval: server tree, PostgreSQL, and everything else on the machine (in cores). */
+export function cpuProbe(server: Server | null) {
+  const snap = () => ({
+    server: server ? serverCpuMs(server) : 0,
+    pg: postgresCpuMs(),
+    self: procCpuMs(process.pid, true),
+    m: machineCpuMs(),
+  });
+  const a = snap();
+  return () => {
+    const b = snap();
+    const wallMs = (b.m.total - a.m.total) / os.cpus().length;
+    const other = b.m.busy - a.m.busy - (b.server - a.server) - (b.pg - a.pg) - (b.self - a.self);
+    return {
+      serverS: (b.server - a.server) / 1000,
+      pgS: (b.pg - a.pg) / 1000,
+      otherCores: Math.max(0, other / wallMs),
+    };
+  };
 }
