@@ -2,9 +2,10 @@
 
 import { useQuery, useSuspenseQuery } from "@tanstack/react-query";
 import { Download } from "lucide-react";
-import { useMemo, useState } from "react";
+import { useMemo } from "react";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { commodityLabel, formatDateTime, formatMoney, formatValidity, zoneLabel } from "@/lib/format";
+import { PageNav, useCursorStack } from "@/components/ui/cursor-pages";
 import { useTRPC } from "@/trpc/client";
 import { BalanceChart } from "./balance-chart";
 
@@ -16,8 +17,8 @@ export function CouponDetails({ id, timeZone }: { id: string; timeZone: string }
   const { data: series } = useSuspenseQuery(trpc.coupons.series.queryOptions({ id }));
   const { data: products } = useSuspenseQuery(trpc.catalog.products.queryOptions());
   const names = useMemo(() => new Map(products.map((p) => [p.code, p.name])), [products]);
-  const [cursors, setCursors] = useState<string[]>([]);
-  const cursor = cursors.at(-1);
+  const pages = useCursorStack();
+  const cursor = pages.cursor;
   const first = useSuspenseQuery(trpc.coupons.history.queryOptions({ id, limit: 50 }));
   const later = useQuery({
     ...trpc.coupons.history.queryOptions({ id, limit: 50, cursor }),
@@ -157,29 +158,7 @@ export function CouponDetails({ id, timeZone }: { id: string; timeZone: string }
             </p>
           )}
         </div>
-        <nav aria-label="History pages" className="flex gap-3 p-4 text-sm">
-          {cursors.length > 0 && (
-            <button
-              type="button"
-              className="rounded border border-slate-300 px-3 py-1.5"
-              onClick={() => setCursors((s) => s.slice(0, -1))}
-            >
-              Previous page
-            </button>
-          )}
-          {history?.nextCursor && (
-            <button
-              type="button"
-              className="rounded border border-slate-300 px-3 py-1.5"
-              onClick={() => {
-                const next = history.nextCursor;
-                if (next) setCursors((s) => [...s, next]);
-              }}
-            >
-              Next page
-            </button>
-          )}
-        </nav>
+        <PageNav label="History pages" pages={pages} nextCursor={history?.nextCursor} />
       </section>
     </div>
   );

@@ -3,9 +3,9 @@
 import { useMutation, useQuery, useSuspenseQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
 import { formatDateTime, formatMoney, zoneLabel } from "@/lib/format";
 import { PAYMENT_TYPES, TRANSACTION_TYPES } from "@/server/vouchers/schema";
+import { PageNav, useCursorStack } from "@/components/ui/cursor-pages";
 import { useTRPC } from "@/trpc/client";
 
 const control = "mt-1 block rounded border border-slate-300 bg-white px-2 py-1.5 text-sm";
@@ -89,8 +89,8 @@ export function NewOrderForm() {
 export function OrdersTable({ timeZone }: { timeZone: string }) {
   const trpc = useTRPC();
   const router = useRouter();
-  const [cursors, setCursors] = useState<string[]>([]);
-  const cursor = cursors.at(-1);
+  const pages = useCursorStack();
+  const cursor = pages.cursor;
   const first = useSuspenseQuery(trpc.orders.list.queryOptions({ limit: 20 }));
   const later = useQuery({
     ...trpc.orders.list.queryOptions({ limit: 20, cursor }),
@@ -210,29 +210,7 @@ export function OrdersTable({ timeZone }: { timeZone: string }) {
           </p>
         )}
       </div>
-      <nav aria-label="Order pages" className="flex gap-3 p-4 text-sm">
-        {cursors.length > 0 && (
-          <button
-            type="button"
-            className="rounded border border-slate-300 px-3 py-1.5"
-            onClick={() => setCursors((s) => s.slice(0, -1))}
-          >
-            Previous page
-          </button>
-        )}
-        {page?.nextCursor && (
-          <button
-            type="button"
-            className="rounded border border-slate-300 px-3 py-1.5"
-            onClick={() => {
-              const next = page.nextCursor;
-              if (next) setCursors((s) => [...s, next]);
-            }}
-          >
-            Next page
-          </button>
-        )}
-      </nav>
+      <PageNav label="Order pages" pages={pages} nextCursor={page?.nextCursor} />
     </section>
   );
 }

@@ -1,11 +1,11 @@
 import { randomInt } from "node:crypto";
 import { and, eq, gte, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { accounts, couponLedger, coupons, idempotencyKeys, orders, products } from "@/db/schema";
+import { accounts, couponLedger, coupons, orders, products } from "@/db/schema";
 import { DomainError, notFound } from "@/server/errors";
 import { MoneyParseError, parseMoney } from "@/server/money";
 import { formatMoney } from "@/server/money";
-import { requestHash } from "@/server/vouchers/service";
+import { claimIdempotencyKey, requestHash, storeIdempotentResponse } from "@/server/idempotency";
 import { candidateVouchers, excludedProducts } from "./queries";
 import { deductionFor, type MatchOrder, UNAVAILABLE_REASONS, unavailableReasons } from "./rules";
 import type { PayInput } from "./schema";
@@ -115,33 +115,13 @@ export async function payOrder(db: Db, actor: Actor, input: PayInput): Promise<P
 
   return db.transaction(async (tx) => {
     await tx.execute(sql`SET LOCAL lock_timeout = '5s'`);
-    const claimed = await tx
-      .insert(idempotencyKeys)
-      .values({
-        accountId: actor.accountId,
-        key: input.idempotencyKey,
-        operation: "orders.pay",
-        requestHash: hash,
-      })
-      .onConflictDoNothing()
-      .returning({ key: idempotencyKeys.key });
-    if (claimed.length === 0) {
-      const [prior] = await tx
-        .select()
-        .from(idempotencyKeys)
-        .where(
-          and(eq(idempotencyKeys.accountId, actor.accountId), eq(idempotencyKeys.key, input.idempotencyKey)),
-        );
-      if (prior?.operation !== "orders.pay" || prior.requestHash !== hash) {
-        throw new DomainError(
-          "IDEMPOTENCY_KEY_REUSED",
-          "This payment key was already used for a different payment.",
-        );
-      }
-      if (!prior.response)
-        throw new DomainError("PAYMENT_IN_PROGRESS", "This payment is still being processed.");
-      return prior.response as PayResult;
-    }
+    const prior = await claimIdempotencyKey<PayResult>(tx, {
+      accountId: actor.accountId,
+      key: input.idempotencyKey,
+      operation: "orders.pay",
+      hash,
+    });
+    if (prior) return prior;
 
     const [order] = await tx
       .select()
@@ -206,6 +186,9 @@ export async function payOrder(db: Db, actor: Actor, input: PayInput): Promise<P
         amountMinor: deduction,
         balanceAfterMinor: after.balance,
         orderId: order.id,
+        // Stamped under the voucher's row lock, so ledger order matches balance order under concurrency
+        // (the default now() is the transaction start).
+        createdAt: sql`clock_timestamp()` as unknown as string,
       });
     }
 
@@ -231,12 +214,7 @@ export async function payOrder(db: Db, actor: Actor, input: PayInput): Promise<P
       cashMinor: order.amountMinor - deduction,
       paidAt: paid.paidAt,
     };
-    await tx
-      .update(idempotencyKeys)
-      .set({ response: result })
-      .where(
-        and(eq(idempotencyKeys.accountId, actor.accountId), eq(idempotencyKeys.key, input.idempotencyKey)),
-      );
+    await storeIdempotentResponse(tx, actor.accountId, input.idempotencyKey, result);
     return result;
   });
 }

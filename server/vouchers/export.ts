@@ -140,6 +140,31 @@ function copyStream(url: string, header: string, copySql: string): ReadableStrea
   );
 }
 
+/**
+ * A CSV stream fed by `next()`, one batch of records per pull: pull-based, so nothing is read
+ * from the database until the client has taken the previous batch (backpressure). `next`
+ * returns null when there is nothing more.
+ */
+function batchStream(header: string, next: () => Promise<string | null>): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        controller.enqueue(encoder.encode(header));
+      },
+      async pull(controller) {
+        const text = await next();
+        if (text === null) controller.close();
+        else controller.enqueue(encoder.encode(text));
+      },
+    },
+    { highWaterMark: 2 },
+  );
+}
+
+const BATCH = 1000;
+const cells = (values: readonly unknown[]) =>
+  values.map((v) => (v === null || v === undefined ? null : String(v)));
+
 type KeysetRow = Record<string, string | null> & { k_at: string; k_id: string | number };
 
 function keysetStream(
@@ -149,38 +174,19 @@ function keysetStream(
 ): ReadableStream<Uint8Array> {
   let after: { at: string; id: string | number } | null = null;
   let done = false;
-  return new ReadableStream<Uint8Array>(
-    {
-      start(controller) {
-        controller.enqueue(encoder.encode(header));
-      },
-      async pull(controller) {
-        if (done) return;
-        const batch = await rows<KeysetRow>(handle.db, page(after));
-        const last = batch.at(-1);
-        if (!last) {
-          done = true;
-          controller.close();
-          return;
-        }
-        after = { at: last.k_at, id: last.k_id };
-        let text = "";
-        for (const r of batch) {
-          text += csvRecord(
-            [r.time, r.type, r.deducted, r.credited, r.ref, r.account, r.balance_after, r.note].map(
-              (v) => v ?? null,
-            ),
-          );
-        }
-        controller.enqueue(encoder.encode(text));
-        if (batch.length < 1000) {
-          done = true;
-          controller.close();
-        }
-      },
-    },
-    { highWaterMark: 2 },
-  );
+  return batchStream(header, async () => {
+    if (done) return null;
+    const batch = await rows<KeysetRow>(handle.db, page(after));
+    const last = batch.at(-1);
+    done = !last || batch.length < BATCH;
+    if (!last) return null;
+    after = { at: last.k_at, id: last.k_id };
+    return batch
+      .map((r) =>
+        csvRecord(cells([r.time, r.type, r.deducted, r.credited, r.ref, r.account, r.balance_after, r.note])),
+      )
+      .join("");
+  });
 }
 
 /** Column order of the cross-voucher export (R-DET-3): the Coupons tab's columns, spelled out. */
@@ -250,62 +256,45 @@ export function streamCouponList(
 ): ReadableStream<Uint8Array> {
   const header = BOM + csvRecord([...LIST_HEADER]);
   const cols = listColumns(timeZone);
-  const query = (state: ListInput, limit?: number) => {
+  const query = (state: ListInput) => {
     const { col, where, order } = listPlan(accountIds, state);
-    const q = handle.db
+    return handle.db
       .select({ ...cols, k: dsql<string>`${col}::text`, kBalance: coupons.balanceMinor, kId: coupons.id })
       .from(coupons)
       .innerJoin(accounts, eq(accounts.id, coupons.accountId))
       .where(where)
       .orderBy(...order);
-    return limit ? q.limit(limit) : q;
   };
+  let state: ListInput = { ...input, cursor: undefined };
   if (handle.kind === "postgres" && handle.url) {
+    // The same plan with only the printed columns (Drizzle selects SQL fragments by position).
+    const { where, order } = listPlan(accountIds, state);
     const { sql: text, params } = handle.db
       .select(cols)
       .from(coupons)
       .innerJoin(accounts, eq(accounts.id, coupons.accountId))
-      .where(listPlan(accountIds, { ...input, cursor: undefined }).where)
-      .orderBy(...listPlan(accountIds, { ...input, cursor: undefined }).order)
+      .where(where)
+      .orderBy(...order)
       .toSQL();
     return copyStream(handle.url, header, `COPY (${inlineParams(text, params)}) TO STDOUT WITH (FORMAT csv)`);
   }
-  let state: ListInput = { ...input, cursor: undefined };
   let done = false;
-  return new ReadableStream<Uint8Array>(
-    {
-      start(controller) {
-        controller.enqueue(encoder.encode(header));
-      },
-      async pull(controller) {
-        if (done) return;
-        const batch = await query(state, 1000);
-        let text = "";
-        for (const r of batch) {
-          const { k: _k, kBalance: _b, kId: _i, ...cells } = r;
-          text += csvRecord(
-            Object.values(cells).map((v) => (v === null || v === undefined ? null : String(v))),
-          );
-        }
-        if (text) controller.enqueue(encoder.encode(text));
-        const last = batch.at(-1);
-        if (!last || batch.length < 1000) {
-          done = true;
-          controller.close();
-          return;
-        }
-        state = {
-          ...state,
-          cursor: encodeCursor({
-            s: `${state.sort}:${state.dir}`,
-            v: state.sort === "balance" ? last.kBalance : last.k,
-            id: last.kId,
-          }),
-        };
-      },
-    },
-    { highWaterMark: 2 },
-  );
+  return batchStream(header, async () => {
+    if (done) return null;
+    const batch = await query(state).limit(BATCH);
+    const last = batch.at(-1);
+    done = !last || batch.length < BATCH;
+    if (!last) return null;
+    state = {
+      ...state,
+      cursor: encodeCursor({
+        s: `${state.sort}:${state.dir}`,
+        v: state.sort === "balance" ? last.kBalance : last.k,
+        id: last.kId,
+      }),
+    };
+    return batch.map(({ k: _k, kBalance: _b, kId: _i, ...r }) => csvRecord(cells(Object.values(r)))).join("");
+  });
 }
 
 /** Inlines bound parameters as SQL literals (COPY takes none). Only strings, finite numbers and booleans. */

@@ -1,7 +1,8 @@
-import { createHash, randomInt } from "node:crypto";
-import { and, eq, sql } from "drizzle-orm";
+import { randomInt } from "node:crypto";
+import { eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { accounts, couponLedger, coupons, idempotencyKeys, products } from "@/db/schema";
+import { accounts, couponLedger, coupons, products } from "@/db/schema";
+import { claimIdempotencyKey, requestHash, storeIdempotentResponse } from "@/server/idempotency";
 import { DomainError, notFound } from "@/server/errors";
 import { MoneyParseError, parseMoney } from "@/server/money";
 import { endOfDayExclusive, startOfDay } from "./rules";
@@ -15,8 +16,8 @@ export function newCouponId(): string {
   return `CP-${pick()}-${pick()}`;
 }
 
-export const requestHash = (payload: unknown) =>
-  createHash("sha256").update(JSON.stringify(payload)).digest("base64url");
+/** Re-exported for callers that hash their own payloads. */
+export { requestHash };
 
 function money(field: string, value: string): number {
   try {
@@ -40,29 +41,13 @@ export async function issueCoupon(db: Db, actor: { userId: string; accountId: st
   const hash = requestHash(payload);
 
   return db.transaction(async (tx) => {
-    const claimed = await tx
-      .insert(idempotencyKeys)
-      .values({
-        accountId: actor.accountId,
-        key: idempotencyKey,
-        operation: "coupons.issue",
-        requestHash: hash,
-      })
-      .onConflictDoNothing()
-      .returning({ key: idempotencyKeys.key });
-    if (claimed.length === 0) {
-      const [prior] = await tx
-        .select()
-        .from(idempotencyKeys)
-        .where(and(eq(idempotencyKeys.accountId, actor.accountId), eq(idempotencyKeys.key, idempotencyKey)));
-      if (prior?.operation !== "coupons.issue" || prior.requestHash !== hash) {
-        throw new DomainError(
-          "IDEMPOTENCY_KEY_REUSED",
-          "This request key was already used for a different request.",
-        );
-      }
-      return prior.response as { id: string };
-    }
+    const prior = await claimIdempotencyKey<{ id: string }>(tx, {
+      accountId: actor.accountId,
+      key: idempotencyKey,
+      operation: "coupons.issue",
+      hash,
+    });
+    if (prior) return prior;
 
     const [account] = await tx
       .select({ currency: accounts.currency, timeZone: accounts.timeZone })
@@ -108,10 +93,7 @@ export async function issueCoupon(db: Db, actor: { userId: string; accountId: st
       note: input.description,
     });
     const response = { id };
-    await tx
-      .update(idempotencyKeys)
-      .set({ response })
-      .where(and(eq(idempotencyKeys.accountId, actor.accountId), eq(idempotencyKeys.key, idempotencyKey)));
+    await storeIdempotentResponse(tx, actor.accountId, idempotencyKey, response);
     return response;
   });
 }

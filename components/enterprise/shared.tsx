@@ -1,0 +1,49 @@
+"use client";
+
+/** Shared bits of the enterprise and pool pages, in the console's house style. */
+export const control = "mt-1 block rounded border border-slate-300 bg-white px-2 py-1.5 text-sm";
+export const primary =
+  "rounded bg-brand-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-600 disabled:opacity-60";
+export const secondary =
+  "rounded border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-100 disabled:opacity-60";
+export const th = "px-3 py-2";
+export const td = "px-3 py-2";
+
+/** A mutation's error, announced (role=alert), with zod field errors when there are some. */
+export function ErrorAlert({ error }: { error: { message: string; data?: unknown } | null }) {
+  if (!error) return null;
+  const fieldErrors = (error.data as { fieldErrors?: Record<string, string[]> } | undefined)?.fieldErrors;
+  return (
+    <div role="alert" className="rounded border border-red-200 bg-red-50 p-3 text-sm text-red-800">
+      <p>{error.message}</p>
+      {fieldErrors && Object.keys(fieldErrors).length > 0 && (
+        <ul className="mt-1 list-disc pl-5">
+          {Object.entries(fieldErrors).map(([k, v]) => (
+            <li key={k}>
+              {k}: {v.join(", ")}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+export function Done({ children }: { children: React.ReactNode }) {
+  return (
+    <p role="status" className="rounded border border-green-200 bg-green-50 p-3 text-sm text-green-900">
+      {children}
+    </p>
+  );
+}
+
+export function Section({ title, children, id }: { title: string; children: React.ReactNode; id: string }) {
+  return (
+    <section aria-labelledby={id} className="space-y-3 rounded border border-slate-200 bg-white p-4">
+      <h2 id={id} className="text-lg font-semibold">
+        {title}
+      </h2>
+      {children}
+    </section>
+  );
+}

@@ -1,0 +1,467 @@
+"use client";
+
+import {
+  useMutation,
+  useQueryClient,
+  useSuspenseInfiniteQuery,
+  useSuspenseQuery,
+} from "@tanstack/react-query";
+import Link from "next/link";
+import { useState } from "react";
+import {
+  control,
+  Done,
+  ErrorAlert,
+  primary,
+  Section,
+  secondary,
+  td,
+  th,
+} from "@/components/enterprise/shared";
+import { StatusBadge } from "@/components/ui/status-badge";
+import { formatMoney, formatValidity } from "@/lib/format";
+import { PAYMENT_TYPES, TRANSACTION_TYPES } from "@/server/vouchers/schema";
+import { useTRPC } from "@/trpc/client";
+
+const day = (n: number) => new Date(Date.now() + 8 * 3600_000 + n * 86_400_000).toISOString().slice(0, 10);
+
+function useInvalidatePool() {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  return () => {
+    void qc.invalidateQueries({ queryKey: trpc.quotaPool.overview.queryKey() });
+    void qc.invalidateQueries({ queryKey: trpc.quotaPool.movable.queryKey() });
+    void qc.invalidateQueries({ queryKey: trpc.quotaPool.vouchers.pathKey() });
+    void qc.invalidateQueries({ queryKey: trpc.enterprise.audit.pathKey() });
+    void qc.invalidateQueries({ queryKey: trpc.coupons.pathKey() });
+  };
+}
+
+/** Funds and where they came from (R-POOL-1). */
+export function PoolSummary() {
+  const trpc = useTRPC();
+  const { data: o } = useSuspenseQuery(trpc.quotaPool.overview.queryOptions());
+  const items: [string, number, string][] = [
+    ["Pool funds", o.fundsMinor, "pool-funds"],
+    ["Moved in", o.movedInMinor, "moved-in"],
+    ["Generated", o.generatedMinor, "generated"],
+    ["Reclaimed", o.reclaimedMinor, "reclaimed"],
+  ];
+  return (
+    <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4">
+      {items.map(([label, value, id]) => (
+        <div key={id} className="rounded border border-slate-200 bg-white p-3">
+          <dt className="text-xs uppercase text-slate-600">{label}</dt>
+          <dd className="text-xl font-semibold tabular-nums" data-testid={id}>
+            {formatMoney(value, o.currency)}
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** R-POOL-1: move an acquired voucher's whole balance into the pool. */
+export function MoveInForm() {
+  const trpc = useTRPC();
+  const invalidate = useInvalidatePool();
+  const { data: movable } = useSuspenseQuery(trpc.quotaPool.movable.queryOptions());
+  const [key, setKey] = useState(() => crypto.randomUUID());
+  const move = useMutation(
+    trpc.quotaPool.moveIn.mutationOptions({
+      onSuccess: () => {
+        setKey(crypto.randomUUID());
+        invalidate();
+      },
+    }),
+  );
+  return (
+    <Section title="Move a voucher into the pool" id="move-in">
+      {movable.length === 0 ? (
+        <p className="text-sm text-slate-700">
+          The financial account has no available cash voucher to move in.
+        </p>
+      ) : (
+        <form
+          aria-label="Move a voucher into the pool"
+          className="flex flex-wrap items-end gap-3"
+          onSubmit={(e) => {
+            e.preventDefault();
+            move.mutate({
+              couponId: String(new FormData(e.currentTarget).get("couponId")),
+              idempotencyKey: key,
+            });
+          }}
+        >
+          <label className="text-sm">
+            Voucher to move in (its whole balance)
+            <select name="couponId" className={control} onChange={() => setKey(crypto.randomUUID())}>
+              {movable.map((v) => (
+                <option key={v.id} value={v.id}>
+                  {v.id} · {formatMoney(v.balanceMinor, v.currency)}
+                  {v.description ? ` · ${v.description}` : ""}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="submit" className={primary} disabled={move.isPending}>
+            {move.isPending ? "Moving…" : "Move into pool"}
+          </button>
+        </form>
+      )}
+      <ErrorAlert error={move.error} />
+      {move.data && (
+        <Done>
+          Moved {move.data.couponId} into the pool. Funds are now{" "}
+          {formatMoney(move.data.fundsAfterMinor, movable[0]?.currency ?? "USD")}.
+        </Done>
+      )}
+    </Section>
+  );
+}
+
+/** R-POOL-2 (and R-POOL-3 at once): custom vouchers from the pool. One idempotency key per form fill. */
+export function GenerateForm() {
+  const trpc = useTRPC();
+  const invalidate = useInvalidatePool();
+  const { data: o } = useSuspenseQuery(trpc.quotaPool.overview.queryOptions());
+  const { data: products } = useSuspenseQuery(trpc.catalog.products.queryOptions());
+  const [key, setKey] = useState(() => crypto.randomUUID());
+  const gen = useMutation(
+    trpc.quotaPool.generate.mutationOptions({
+      onSuccess: () => {
+        setKey(crypto.randomUUID());
+        invalidate();
+      },
+    }),
+  );
+  return (
+    <Section title="Generate vouchers" id="generate">
+      <form
+        aria-label="Generate vouchers"
+        className="space-y-4"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const f = new FormData(e.currentTarget);
+          const all = (name: string) => f.getAll(name).map(String);
+          gen.mutate({
+            amount: String(f.get("amount")),
+            quantity: Number(f.get("quantity") || 1),
+            commodities: all("commodities"),
+            scopes: all("scopes") as (typeof TRANSACTION_TYPES)[number][],
+            paymentTypes: all("paymentTypes") as (typeof PAYMENT_TYPES)[number][],
+            minOrder: String(f.get("minOrder") || "0"),
+            effectiveFrom: String(f.get("effectiveFrom")),
+            expiresOn: String(f.get("expiresOn")),
+            description: String(f.get("description") ?? ""),
+            assignTo: all("assignTo"),
+            idempotencyKey: key,
+          });
+        }}
+        onChange={() => {
+          if (gen.data || gen.error) setKey(crypto.randomUUID());
+        }}
+      >
+        <div className="grid grid-cols-1 gap-4 sm:grid-cols-3">
+          <label className="text-sm">
+            Amount per voucher ({o.currency})
+            <input name="amount" required inputMode="decimal" className={`${control} w-full`} />
+          </label>
+          <label className="text-sm">
+            Quantity
+            <input
+              name="quantity"
+              type="number"
+              min={1}
+              max={100}
+              defaultValue={1}
+              required
+              className={`${control} w-full`}
+            />
+          </label>
+          <label className="text-sm">
+            Limit on order amount (0 = none)
+            <input name="minOrder" defaultValue="0" inputMode="decimal" className={`${control} w-full`} />
+          </label>
+          <label className="text-sm">
+            Effective from (UTC+8)
+            <input
+              name="effectiveFrom"
+              type="date"
+              required
+              defaultValue={day(0)}
+              className={`${control} w-full`}
+            />
+          </label>
+          <label className="text-sm">
+            Expires at the end of (UTC+8)
+            <input
+              name="expiresOn"
+              type="date"
+              required
+              defaultValue={day(90)}
+              className={`${control} w-full`}
+            />
+          </label>
+          <label className="text-sm">
+            Description
+            <input name="description" maxLength={200} className={`${control} w-full`} />
+          </label>
+        </div>
+        <fieldset className="text-sm">
+          <legend className="font-medium">Applicable commodity (none ticked = General)</legend>
+          <div className="mt-1 flex flex-wrap gap-3">
+            {products.map((p) => (
+              <label key={p.code} className="inline-flex items-center gap-1">
+                <input type="checkbox" name="commodities" value={p.code} /> {p.name}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <fieldset className="text-sm">
+          <legend className="font-medium">Applicable scope (none ticked = General)</legend>
+          <div className="mt-1 flex flex-wrap gap-3">
+            {TRANSACTION_TYPES.map((t) => (
+              <label key={t} className="inline-flex items-center gap-1">
+                <input type="checkbox" name="scopes" value={t} /> {t}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <fieldset className="text-sm">
+          <legend className="font-medium">Payment types</legend>
+          <div className="mt-1 flex flex-wrap gap-3">
+            {PAYMENT_TYPES.map((t) => (
+              <label key={t} className="inline-flex items-center gap-1">
+                <input type="checkbox" name="paymentTypes" value={t} defaultChecked /> {t}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <fieldset className="text-sm">
+          <legend className="font-medium">Share with member accounts</legend>
+          {o.assignable.length === 0 ? (
+            <p className="mt-1 text-slate-700">No managed member accounts.</p>
+          ) : (
+            <div className="mt-1 flex flex-wrap gap-3">
+              {o.assignable.map((a) => (
+                <label key={a.accountId} className="inline-flex items-center gap-1">
+                  <input type="checkbox" name="assignTo" value={a.accountId} /> {a.name} (UID {a.accountId})
+                </label>
+              ))}
+            </div>
+          )}
+        </fieldset>
+        <button type="submit" className={primary} disabled={gen.isPending}>
+          {gen.isPending ? "Generating…" : "Generate vouchers"}
+        </button>
+      </form>
+      <ErrorAlert error={gen.error} />
+      {gen.data && (
+        <Done>
+          Generated{" "}
+          {gen.data.ids.map((id, i) => (
+            <span key={id}>
+              {i > 0 && ", "}
+              <Link className="font-mono underline" href={`/coupons/${id}`}>
+                {id}
+              </Link>
+            </span>
+          ))}{" "}
+          for {formatMoney(gen.data.totalMinor, o.currency)}. Pool funds are now{" "}
+          {formatMoney(gen.data.fundsAfterMinor, o.currency)}.
+        </Done>
+      )}
+    </Section>
+  );
+}
+
+type PoolVoucher = {
+  id: string;
+  nominalMinor: number;
+  balanceMinor: number;
+  spentMinor: number;
+  reclaimedMinor: number;
+  currency: string;
+  effectiveFrom: string;
+  expiresAt: string;
+  status: "Not yet effective" | "Available" | "Used up" | "Expired" | "Reclaimed";
+  description: string;
+  sharedWith: { accountId: string; name: string }[];
+};
+
+/** R-POOL-2..4: generated vouchers with their use; Assign and Reclaim (with a confirm step). */
+export function PoolVouchers({ timeZone }: { timeZone: string }) {
+  const trpc = useTRPC();
+  const { data } = useSuspenseInfiniteQuery(
+    trpc.quotaPool.vouchers.infiniteQueryOptions({ limit: 20 }, { getNextPageParam: (p) => p.nextCursor }),
+  );
+  const { data: o } = useSuspenseQuery(trpc.quotaPool.overview.queryOptions());
+  const items = data.pages.flatMap((p) => p.items);
+  return (
+    <Section title="Generated vouchers" id="generated">
+      {items.length === 0 ? (
+        <p className="text-sm text-slate-700">No vouchers generated from the pool yet.</p>
+      ) : (
+        <div className="overflow-x-auto">
+          <table className="min-w-full text-left text-sm">
+            <caption className="sr-only">Vouchers generated from the pool</caption>
+            <thead className="bg-slate-100 text-xs uppercase text-slate-700">
+              <tr>
+                <th scope="col" className={th}>
+                  ID
+                </th>
+                <th scope="col" className={`${th} text-right`}>
+                  Nominal Value
+                </th>
+                <th scope="col" className={`${th} text-right`}>
+                  Balance
+                </th>
+                <th scope="col" className={`${th} text-right`}>
+                  Spent
+                </th>
+                <th scope="col" className={th}>
+                  Status
+                </th>
+                <th scope="col" className={th}>
+                  Validity Period
+                </th>
+                <th scope="col" className={th}>
+                  Shared With
+                </th>
+                <th scope="col" className={th}>
+                  Actions
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((v) => (
+                <VoucherRow key={v.id} v={v} timeZone={timeZone} assignable={o.assignable} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Section>
+  );
+}
+
+function VoucherRow({
+  v,
+  timeZone,
+  assignable,
+}: {
+  v: PoolVoucher;
+  timeZone: string;
+  assignable: { accountId: string; name: string }[];
+}) {
+  const trpc = useTRPC();
+  const invalidate = useInvalidatePool();
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const reclaim = useMutation(
+    trpc.quotaPool.reclaim.mutationOptions({
+      onSuccess: () => {
+        setConfirming(null);
+        invalidate();
+      },
+    }),
+  );
+  const assign = useMutation(trpc.quotaPool.assign.mutationOptions({ onSuccess: invalidate }));
+  const unshared = assignable.filter((a) => !v.sharedWith.some((s) => s.accountId === a.accountId));
+  const open = v.status !== "Reclaimed";
+  return (
+    <tr className="border-t border-slate-200 align-top">
+      <td className={`${td} whitespace-nowrap font-mono`}>
+        <Link className="text-brand-700 underline" href={`/coupons/${v.id}`}>
+          {v.id}
+        </Link>
+      </td>
+      <td className={`${td} whitespace-nowrap text-right tabular-nums`}>
+        {formatMoney(v.nominalMinor, v.currency)}
+      </td>
+      <td className={`${td} whitespace-nowrap text-right tabular-nums`}>
+        {formatMoney(v.balanceMinor, v.currency)}
+      </td>
+      <td className={`${td} whitespace-nowrap text-right tabular-nums`}>
+        {formatMoney(v.spentMinor, v.currency)}
+      </td>
+      <td className={td}>
+        <StatusBadge status={v.status} />
+        {v.reclaimedMinor > 0 && (
+          <span className="block text-xs text-slate-600">
+            {formatMoney(v.reclaimedMinor, v.currency)} reclaimed
+          </span>
+        )}
+      </td>
+      <td className={`${td} tabular-nums`}>{formatValidity(v.effectiveFrom, v.expiresAt, timeZone)}</td>
+      <td className={td}>
+        {v.sharedWith.length === 0
+          ? "No accounts"
+          : v.sharedWith.map((s) => `${s.name} (${s.accountId})`).join(", ")}
+      </td>
+      <td className={`${td} min-w-64 space-y-2`}>
+        {open && unshared.length > 0 && (
+          <form
+            aria-label={`Assign ${v.id}`}
+            className="flex items-end gap-2"
+            onSubmit={(e) => {
+              e.preventDefault();
+              assign.mutate({
+                couponId: v.id,
+                accountIds: [String(new FormData(e.currentTarget).get("accountId"))],
+              });
+            }}
+          >
+            <label className="text-xs">
+              Account to share {v.id} with
+              <select name="accountId" className={control}>
+                {unshared.map((a) => (
+                  <option key={a.accountId} value={a.accountId}>
+                    {a.name} ({a.accountId})
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button type="submit" className={secondary} disabled={assign.isPending}>
+              Assign
+            </button>
+          </form>
+        )}
+        {open &&
+          (confirming ? (
+            <div className="space-y-2 rounded border border-amber-300 bg-amber-50 p-2">
+              <p className="text-xs text-amber-950">
+                Reclaim the remaining {formatMoney(v.balanceMinor, v.currency)} of {v.id} to the pool? The
+                voucher stops working for every account at once.
+              </p>
+              <div className="flex gap-2">
+                <button
+                  type="button"
+                  className={primary}
+                  disabled={reclaim.isPending}
+                  onClick={() => reclaim.mutate({ couponId: v.id, idempotencyKey: confirming })}
+                >
+                  Confirm reclaim of {v.id}
+                </button>
+                <button type="button" className={secondary} onClick={() => setConfirming(null)}>
+                  Cancel
+                </button>
+              </div>
+            </div>
+          ) : (
+            <button
+              type="button"
+              className={secondary}
+              onClick={() => {
+                reclaim.reset();
+                setConfirming(crypto.randomUUID());
+              }}
+            >
+              Reclaim {v.id}
+            </button>
+          ))}
+        <ErrorAlert error={reclaim.error ?? assign.error} />
+      </td>
+    </tr>
+  );
+}
