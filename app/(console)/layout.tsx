@@ -1,12 +1,16 @@
 import Link from "next/link";
 import { connection } from "next/server";
+import { appDatabase } from "@/db";
 import { requireUser } from "@/server/auth/current";
+import { enterpriseNav } from "@/server/enterprise/queries";
 import { TRPCReactProvider } from "@/trpc/client";
 import { NavLink } from "@/components/ui/nav-link";
 
 export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
   await connection();
   const user = await requireUser();
+  // Enterprise entries only for those they work for; read per request (permissions are live).
+  const nav = await enterpriseNav((await appDatabase()).db, user);
   return (
     <TRPCReactProvider>
       <a
@@ -55,6 +59,23 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
               <NavLink href="/orders">Orders</NavLink>
             </li>
           </ul>
+          {nav.enterprise && (
+            <>
+              <p className="px-2 pb-1 pt-4 text-xs font-semibold uppercase tracking-wide text-slate-600">
+                Enterprise
+              </p>
+              <ul>
+                <li>
+                  <NavLink href="/enterprise">Enterprise</NavLink>
+                </li>
+                {nav.quotaPool && (
+                  <li>
+                    <NavLink href="/quota-pool">Quota Pool</NavLink>
+                  </li>
+                )}
+              </ul>
+            </>
+          )}
           {user.role === "operator" && (
             <>
               <p className="px-2 pb-1 pt-4 text-xs font-semibold uppercase tracking-wide text-slate-600">
