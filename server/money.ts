@@ -15,7 +15,12 @@ export class MoneyParseError extends Error {
 
 /** Parses a decimal string such as "12.5" or "1,234.56" into minor units. Never goes through a float. */
 export function parseMoney(input: string): number {
-  const s = input.trim().replace(/,/g, "");
+  const trimmed = input.trim();
+  // Commas only as thousands separators ("1,234.56"): "1,50" must not silently become 150.00.
+  if (trimmed.includes(",") && !/^\d{1,3}(,\d{3})+(\.\d*)?$/.test(trimmed)) {
+    throw new MoneyParseError(input, "use commas only between groups of three digits, like 1,234.56");
+  }
+  const s = trimmed.replace(/,/g, "");
   const m = /^(\d+)(?:\.(\d{0,2}))?$/.exec(s);
   if (!m) {
     if (/^-/.test(s)) throw new MoneyParseError(input, "must not be negative");

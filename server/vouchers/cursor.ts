@@ -27,8 +27,25 @@ export function decodeCursor(raw: string, sort: string): Cursor {
   if (!result.success || result.data.s !== sort) {
     throw new DomainError("INVALID_CURSOR", "The page cursor is malformed; start from the first page.");
   }
-  if (typeof result.data.v === "string" && Number.isNaN(Date.parse(result.data.v))) {
+  // The value must be of the kind the sort compares (a forged cursor must be a 400, not a failed
+  // query): balance sorts carry an integer; time sorts a UTC timestamp as the database prints it;
+  // history ids are ledger row numbers.
+  const { v, id } = result.data;
+  const valid = sort.startsWith("balance:")
+    ? typeof v === "number" && Number.isSafeInteger(v)
+    : typeof v === "string" && isUtcTimestamp(v) && (sort !== "history" || /^\d{1,18}$/.test(id));
+  if (!valid) {
     throw new DomainError("INVALID_CURSOR", "The page cursor is malformed; start from the first page.");
   }
   return result.data;
+}
+
+const UTC_TIMESTAMP = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(\.\d{1,6})?(?:Z|\+00(?::?00)?)$/;
+
+/** "2026-03-01 04:05:06.789+00" (PostgreSQL, UTC session) or ISO-8601 UTC; a real calendar instant. */
+function isUtcTimestamp(v: string): boolean {
+  const m = UTC_TIMESTAMP.exec(v);
+  if (!m) return false;
+  const d = new Date(`${m[1]}T${m[2]}Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 19) === `${m[1]}T${m[2]}`;
 }

@@ -30,6 +30,8 @@ export function deriveStatus(c: StatusInput, now: Date): CouponStatus {
 export function endOfDayExclusive(date: string, offsetMinutes = 480): Date {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   if (!m) throw new RangeError(`not a date: ${date}`);
+  const day = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  if (day.toISOString().slice(0, 10) !== date) throw new RangeError(`not a calendar date: ${date}`); // e.g. 2026-02-30
   const utcMidnight = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + 1);
   return new Date(utcMidnight - offsetMinutes * 60_000);
 }

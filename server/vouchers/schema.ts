@@ -78,7 +78,15 @@ export const historyInput = z.object({
   limit: z.number().int().min(1).max(200).default(50),
 });
 
-export const dateString = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date like 2026-12-31");
+export const dateString = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date like 2026-12-31")
+  .refine(
+    (d) => !Number.isNaN(Date.parse(d)) && new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) === d,
+    {
+      message: "Not a calendar date",
+    },
+  );
 
 export const issueInput = z
   .object({
