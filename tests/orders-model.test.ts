@@ -83,7 +83,16 @@ type Input = {
   expectedDeductionMinor: number;
   idempotencyKey: string;
 };
-type Done = { op: Op; input: Input; member: Member; r: Outcome<PayResult>; ms: number };
+/** `startSeq`/`endSeq`: a global event counter, to tell which calls finished before others began. */
+type Done = {
+  op: Op;
+  input: Input;
+  member: Member;
+  r: Outcome<PayResult>;
+  ms: number;
+  startSeq: number;
+  endSeq: number;
+};
 
 const ALLOWED_REFUSALS = new Set([
   "NOT_FOUND/NOT_FOUND",
@@ -199,6 +208,7 @@ describe.runIf(pg)(`[postgres] randomized payment model (seed ${SEED}, ${OPS} op
     const started: (Input | undefined)[] = new Array(ops.length);
     const memberOf: Member[] = new Array(ops.length);
     let next = 0;
+    let seq = 0;
     const t0 = performance.now();
 
     const inputFor = (op: Op): { input: Input; member: Member } | null => {
@@ -241,8 +251,9 @@ describe.runIf(pg)(`[postgres] randomized payment model (seed ${SEED}, ${OPS} op
         started[idx] = input;
         memberOf[idx] = member;
         const t = performance.now();
+        const startSeq = seq++;
         const r = await outcome(callerFor(handle, member.user).orders.pay(input));
-        done[idx] = { op, input, member, r, ms: performance.now() - t };
+        done[idx] = { op, input, member, r, ms: performance.now() - t, startSeq, endSeq: seq++ };
         if (r.ok && !paidVia.has(r.value.orderId)) {
           paidVia.set(r.value.orderId, r.value);
           if (r.value.couponId)
@@ -305,13 +316,18 @@ describe.runIf(pg)(`[postgres] randomized payment model (seed ${SEED}, ${OPS} op
             problems.push(`paid with a 0 deduction: ${op.orderId}`);
         } else if (!r.ok) problems.push(`cash payment refused: ${op.orderId} ${kindOf(r)}`);
       } else if (op.kind === "reuseKey") {
+        // Only when the first payment had finished before this call began; otherwise either may win the key.
         const ref = done[op.ref];
-        if (ref?.r.ok && kindOf(r) !== "UNPROCESSABLE_CONTENT/IDEMPOTENCY_KEY_REUSED")
+        if (
+          ref?.r.ok &&
+          ref.endSeq < d.startSeq &&
+          kindOf(r) !== "UNPROCESSABLE_CONTENT/IDEMPOTENCY_KEY_REUSED"
+        )
           problems.push(`reused key ${d.input.idempotencyKey} with another payload → ${kindOf(r)}`);
         if (r.ok && ref?.r.ok) problems.push(`reused key paid twice: ${d.input.orderId}`);
       } else if (op.kind === "repay") {
         const ref = done[op.ref];
-        if (ref?.r.ok && kindOf(r) !== "CONFLICT/ORDER_ALREADY_PAID")
+        if (ref?.r.ok && ref.endSeq < d.startSeq && kindOf(r) !== "CONFLICT/ORDER_ALREADY_PAID")
           problems.push(`second payment of ${d.input.orderId} → ${kindOf(r)}`);
       }
       // Any two successes for one order must be the same payment.
