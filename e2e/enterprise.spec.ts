@@ -78,7 +78,10 @@ test("R-POOL-1..5 R-ENT-1: generate a pool voucher shared by Bob and Carol, both
 
   // Reclaim, with a confirm step: 22.50 goes back to the pool.
   await admin.goto("/quota-pool");
-  const row = admin.getByRole("row").filter({ hasText: voucherId });
+  const row = admin
+    .getByRole("region", { name: "Generated vouchers" })
+    .getByRole("row")
+    .filter({ hasText: voucherId });
   await expect(row).toContainText("$22.50");
   await row.getByRole("button", { name: `Reclaim ${voucherId}` }).click();
   await expect(row.getByText("Reclaim the remaining $22.50")).toBeVisible();
@@ -143,12 +146,14 @@ test("R-ENT-1 R-ENT-3: the Enterprise Account Center shows members, management a
   await expect(alice.getByRole("button", { name: "Enable Enterprise Account Center" })).toBeVisible();
   await expectNoAxeViolations(alice);
   await alice.goto("/quota-pool");
-  await expect(alice.getByRole("alert")).toContainText("Enable the Enterprise Account Center first");
+  await expect(alice.getByRole("main").getByRole("alert")).toContainText(
+    "Enable the Enterprise Account Center first",
+  );
 
   // Bob is a member: he sees his enterprise, not the pool.
   const bob = await signedIn(browser, "bob@acme.example");
   await bob.goto("/enterprise");
   await expect(bob.getByText("Your account is a member of")).toBeVisible();
   await bob.goto("/quota-pool");
-  await expect(bob.getByRole("alert")).toContainText("Only administrators");
+  await expect(bob.getByRole("main").getByRole("alert")).toContainText("Only administrators");
 });
