@@ -85,10 +85,33 @@ export function streamCouponHistory(
 
 const encoder = new TextEncoder();
 
+/**
+ * Each PostgreSQL export holds its own connection for its duration, so a process runs at most
+ * this many at once; the routes answer 503 beyond it (PostgreSQL's max_connections is finite).
+ */
+const MAX_CONCURRENT_EXPORTS = Number(process.env.EXPORT_MAX_CONCURRENT ?? 8);
+let runningExports = 0;
+
+export const exportBusy = () =>
+  Response.json(
+    { error: "Too many downloads are running; try again in a moment." },
+    { status: 503, headers: { "Retry-After": "5" } },
+  );
+
+/** False when a new PostgreSQL export would exceed the cap. Check and create without an await between. */
+export function exportCapacity(handle: DatabaseHandle): boolean {
+  return handle.kind !== "postgres" || runningExports < MAX_CONCURRENT_EXPORTS;
+}
+
 function copyStream(url: string, header: string, copySql: string): ReadableStream<Uint8Array> {
   let sql: postgres.Sql | null = null;
   let chunks: AsyncIterator<Buffer> | null = null;
+  let counted = false;
   const close = async () => {
+    if (counted) {
+      counted = false;
+      runningExports -= 1;
+    }
     const s = sql;
     sql = null;
     // timeout 0: end now, even mid-COPY; the server sees the socket close and ends the backend.
@@ -97,6 +120,8 @@ function copyStream(url: string, header: string, copySql: string): ReadableStrea
   return new ReadableStream<Uint8Array>(
     {
       async start(controller) {
+        runningExports += 1;
+        counted = true;
         controller.enqueue(encoder.encode(header));
         sql = postgres(url, {
           max: 1,
@@ -105,6 +130,10 @@ function copyStream(url: string, header: string, copySql: string): ReadableStrea
             TimeZone: "UTC",
             application_name: "voucher-export",
             standard_conforming_strings: "on",
+            // Stream in index order from the first row: no sort of the whole history before the
+            // first byte, and no JIT compile for a query that is I/O- and format-bound.
+            enable_sort: "off",
+            jit: "off",
           },
         });
         try {

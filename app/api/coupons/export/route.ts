@@ -2,7 +2,7 @@ import { appDatabase } from "@/db";
 import { parseListParams } from "@/lib/coupon-list-params";
 import { resolveAccountScope } from "@/server/auth/access";
 import { getSessionUser, readSessionCookie } from "@/server/auth/session";
-import { listFileName, streamCouponList } from "@/server/vouchers/export";
+import { exportBusy, exportCapacity, listFileName, streamCouponList } from "@/server/vouchers/export";
 
 /**
  * R-DET-3: every voucher the Coupons tab's current filter shows (all pages), as a streamed CSV.
@@ -18,6 +18,7 @@ export async function GET(req: Request) {
   if (scope === "operator-all")
     return Response.json({ error: "Choose one account to export." }, { status: 400 });
   if (!scope) return Response.json({ error: "Account not found" }, { status: 404 });
+  if (!exportCapacity(handle)) return exportBusy();
   const body = streamCouponList(handle, scope, parsed.value, user.timeZone);
   return new Response(body, {
     headers: {

@@ -2,7 +2,7 @@ import { appDatabase } from "@/db";
 import { canViewAccount } from "@/server/auth/access";
 import { getSessionUser, readSessionCookie } from "@/server/auth/session";
 import { DomainError } from "@/server/errors";
-import { historyFileName, streamCouponHistory } from "@/server/vouchers/export";
+import { exportBusy, exportCapacity, historyFileName, streamCouponHistory } from "@/server/vouchers/export";
 import { findVisibleCoupon } from "@/server/vouchers/queries";
 import { couponId } from "@/server/vouchers/schema";
 
@@ -27,6 +27,7 @@ export async function GET(req: Request, { params }: { params: Promise<{ id: stri
     throw e;
   }
   // Times in the viewer's zone: the file is for the person downloading it.
+  if (!exportCapacity(handle)) return exportBusy();
   const body = streamCouponHistory(handle, coupon.id, user.timeZone);
   return new Response(body, {
     headers: {
