@@ -143,7 +143,7 @@ export async function orderRow(db: Executor, id: string): Promise<OrderRowView |
     id: r.id as string,
     account_id: r.account_id as string,
     status: r.status as string,
-    coupon_id: r.coupon_id,
+    coupon_id: r.coupon_id ?? null,
     amount_minor: Number(r.amount_minor),
     voucher_minor: Number(r.voucher_minor),
     cash_minor: Number(r.cash_minor),
