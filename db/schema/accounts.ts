@@ -79,9 +79,7 @@ export const enterpriseMembers = pgTable(
     uniqueIndex("enterprise_members_pk").on(t.enterpriseId, t.accountId),
     index("enterprise_members_account_idx").on(t.accountId),
     // An account is an active member of one enterprise at most (decision 006).
-    uniqueIndex("enterprise_members_one_active")
-      .on(t.accountId)
-      .where(sql`${t.status} = 'active'`),
+    uniqueIndex("enterprise_members_one_active").on(t.accountId).where(sql`${t.status} = 'active'`),
   ],
 );
 
@@ -107,9 +105,7 @@ export const financialRelationships = pgTable(
     index("financial_rel_member_idx").on(t.memberAccountId),
     check("financial_rel_not_self", sql`${t.financialAccountId} <> ${t.memberAccountId}`),
     // One live financial management relationship per member account.
-    uniqueIndex("financial_rel_one_live")
-      .on(t.memberAccountId)
-      .where(sql`${t.endedAt} IS NULL`),
+    uniqueIndex("financial_rel_one_live").on(t.memberAccountId).where(sql`${t.endedAt} IS NULL`),
   ],
 );
 

@@ -134,7 +134,8 @@ export const poolLedger = pgTable(
     fundsAfterMinor: money().notNull(),
     couponId: text().references(() => coupons.id),
     actorUserId: text().references(() => users.id),
-    createdAt: ts().notNull().defaultNow(),
+    /** The instant the row was written, not the transaction start: ledger order follows lock order. */
+    createdAt: ts().notNull().default(sql`clock_timestamp()`),
   },
   (t) => [
     check("pool_ledger_amount_pos", sql`${t.amountMinor} > 0`),
@@ -184,7 +185,8 @@ export const auditLog = pgTable(
     beforeMinor: money(),
     afterMinor: money(),
     details: jsonb().notNull().default(sql`'{}'::jsonb`),
-    createdAt: ts().notNull().defaultNow(),
+    /** The instant the row was written, not the transaction start: ledger order follows lock order. */
+    createdAt: ts().notNull().default(sql`clock_timestamp()`),
   },
   (t) => [index("audit_log_enterprise_idx").on(t.enterpriseId, t.id)],
 );

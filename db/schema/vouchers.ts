@@ -117,7 +117,8 @@ export const couponLedger = pgTable(
     billLineId: text(),
     refundId: text(),
     note: text().notNull().default(""),
-    createdAt: ts().notNull().defaultNow(),
+    /** The instant the row was written, not the transaction start: ledger order follows lock order. */
+    createdAt: ts().notNull().default(sql`clock_timestamp()`),
   },
   (t) => [
     check("coupon_ledger_amount_pos", sql`${t.amountMinor} > 0`),

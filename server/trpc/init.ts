@@ -38,12 +38,29 @@ const t = initTRPC.context<Context>().create({
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Maps typed domain errors to tRPC codes, in one place. */
+/** PostgreSQL's answers to contention: a lock wait that timed out, a deadlock, a serialization failure. */
+const BUSY_SQLSTATES = new Set(["55P03", "40P01", "40001"]);
+const sqlState = (e: unknown): string | undefined => {
+  for (let c: unknown = e; c && typeof c === "object"; c = (c as { cause?: unknown }).cause) {
+    const code = (c as { code?: unknown }).code;
+    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
+};
+
+/** Maps typed domain errors (and contention) to tRPC codes, in one place. */
 const domainErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok && result.error.cause instanceof DomainError) {
     const cause = result.error.cause;
     throw new TRPCError({ code: DOMAIN_ERRORS[cause.code], message: cause.message, cause });
+  }
+  if (!result.ok && BUSY_SQLSTATES.has(sqlState(result.error.cause) ?? "")) {
+    throw new TRPCError({
+      code: "CONFLICT",
+      message: "This voucher is busy right now. Nothing was charged; please try again.",
+      cause: new DomainError("CONFLICT", "busy"),
+    });
   }
   return result;
 });

@@ -65,11 +65,21 @@ export function filterWhere(accountIds: readonly string[], f: ListFilters): SQL 
   return and(...parts) as SQL;
 }
 
-/** Timestamps leave the server as ISO-8601 UTC strings whichever driver read them. */
+/**
+ * Timestamps leave the server as ISO-8601 UTC strings whichever driver read them and whatever
+ * the session's zone: PostgreSQL's text form is "2026-11-26 18:00:00.123+08" (offset may carry minutes).
+ */
 export function iso(value: string | Date): string {
   if (value instanceof Date) return value.toISOString();
-  // PostgreSQL text form in a UTC session: "2026-11-26 10:00:00.123+00".
-  return value.includes("T") ? value : `${value.replace(" ", "T").replace(/\+00$/, "")}Z`;
+  const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}(?::?\d{2})?)$/.exec(value);
+  if (!m) return new Date(value).toISOString();
+  const [, day, time, frac = "", zone = "Z"] = m;
+  if (zone === "Z" || /^\+00(:?00)?$/.test(zone)) return `${day}T${time}${frac}Z`;
+  const offset =
+    zone.length === 3 ? `${zone}:00` : zone.includes(":") ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`;
+  // Keep microseconds: convert the whole seconds through Date, re-attach the fraction.
+  const utc = new Date(`${day}T${time}${offset}`).toISOString().slice(0, 19);
+  return `${utc}${frac}Z`;
 }
 
 function toRow(
