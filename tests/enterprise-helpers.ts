@@ -2,7 +2,10 @@ import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { expect } from "vitest";
 import { type DatabaseHandle, type Executor, rows } from "@/db/client";
-import { ACCOUNTS } from "@/db/seed";
+import { ACCOUNTS, DEMO_PASSWORD } from "@/db/seed";
+import { hashPassword } from "@/server/auth/password";
+import type { SessionUser } from "@/server/auth/session";
+import { createCaller } from "@/server/trpc/root";
 import { callerFor, type DemoUserId } from "./helpers";
 
 export const key = () => `test-${randomUUID()}`;
@@ -148,3 +151,38 @@ export async function balanceOf(db: Executor, couponId: string): Promise<number>
 }
 
 export { ACCOUNTS };
+
+export type TestUser = { userId: string; email: string; accountId: string; accountName: string };
+
+/** Test factory: a new account (optional) and a customer user on it, password DEMO_PASSWORD. */
+export async function makeUser(
+  db: Executor,
+  u: TestUser,
+  opts: { newAccount?: boolean } = {},
+): Promise<SessionUser> {
+  if (opts.newAccount) {
+    await db.execute(sql`INSERT INTO accounts (id, name) VALUES (${u.accountId}, ${u.accountName})`);
+  }
+  const hash = await hashPassword(DEMO_PASSWORD);
+  await db.execute(
+    sql`INSERT INTO users (id, email, name, password_hash, account_id) VALUES (${u.userId}, ${u.email}, ${u.accountName}, ${hash}, ${u.accountId})`,
+  );
+  return sessionUserOf(u);
+}
+
+export function sessionUserOf(u: TestUser): SessionUser {
+  return {
+    userId: u.userId,
+    email: u.email,
+    name: u.accountName,
+    role: "customer",
+    accountId: u.accountId,
+    accountName: u.accountName,
+    timeZone: "Asia/Shanghai",
+    currency: "USD",
+  };
+}
+
+export function callerAs(handle: DatabaseHandle, user: SessionUser | null) {
+  return createCaller({ handle, sessionToken: undefined, user });
+}
