@@ -44,12 +44,16 @@ const COOKIE = `vc_session=${DATA.token(OWNER)}`;
 
 type Proc = { code: number; stdout: string; stderr: string; secs: number };
 
-function run(cmd: string, args: string[], opts: { stdoutTo?: "ignore" } = {}): Promise<Proc> {
+/**
+ * psql runs with the session settings the app's export connection sets (server/vouchers/export.ts:
+ * TimeZone, standard_conforming_strings, enable_sort=off, jit=off), so both sides get the same plan.
+ */
+const PGOPTIONS = "-c TimeZone=UTC -c standard_conforming_strings=on -c enable_sort=off -c jit=off";
+
+function run(cmd: string, args: string[]): Promise<Proc> {
   return new Promise((resolve, reject) => {
     const t0 = now();
-    const child = spawn(cmd, args, {
-      stdio: ["ignore", opts.stdoutTo === "ignore" ? "ignore" : "pipe", "pipe"],
-    });
+    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, PGOPTIONS } });
     let stdout = "";
     let stderr = "";
     child.stdout?.on("data", (d) => {
@@ -423,7 +427,8 @@ ${table(["machine", ""], machineFacts(`${P.facts.v} (shared_buffers ${P.facts.sb
 
 **Method.** Voucher ${DATA.hotId} from \`bench:data\` (${DATA.hotRows.toLocaleString("en-US")} ledger rows), downloaded by its owner
 (\`Cookie: vc_session=bench-${OWNER}\`, time zone Asia/Shanghai) from one \`next start\` (${P.build}).
-* **raw**: \`psql -X -o /dev/null -c "<the app's COPY statement>"\`. The statement is captured from \`pg_stat_activity\`
+* **raw**: \`PGOPTIONS="${PGOPTIONS}" psql -X -o /dev/null -c "<the app's COPY statement>"\`
+  (the session settings the app's export connection sets, so both sides get the same plan). The statement is captured from \`pg_stat_activity\`
   (\`application_name = 'voucher-export'\`) during the first app download, so both sides run the very same SQL.
 * **app**: \`curl -sS -o /dev/null -w '%{time_starttransfer} %{time_total}'\` on \`GET /api/coupons/${DATA.hotId}/export\`
   (session lookup, visibility check, then \`COPY … TO STDOUT\` on a dedicated postgres.js connection, streamed).
