@@ -45,9 +45,8 @@ describe.skipIf(drivers.length === 0).each(drivers.map((d) => [d.name, d] as con
           generateArgs({ amount: "6.00", assignTo: [ACCOUNTS.bob, ACCOUNTS.carol] }),
         );
         const id = ids[0] ?? "";
-        const payers = Array.from(
-          { length: PAYMENTS },
-          (_, i) => (i % 2 === 0 ? "u-bob" : "u-carol") as const,
+        const payers = Array.from({ length: PAYMENTS }, (_, i): "u-bob" | "u-carol" =>
+          i % 2 === 0 ? "u-bob" : "u-carol",
         );
         const orders = await Promise.all(
           payers.map(async (u) => {
