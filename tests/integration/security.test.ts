@@ -53,6 +53,8 @@ const PROTECTED: Record<string, (c: Caller) => Promise<unknown>> = {
     }),
 };
 const PUBLIC = ["health.ping"];
+/** Routers whose every procedure is run by every kind of caller in tests/enterprise-access.test.ts (with its own completeness check). */
+const COVERED_ELSEWHERE = ["enterprise.", "quotaPool."];
 
 const procedurePaths = Object.keys(
   (appRouter as unknown as { _def: { procedures: Record<string, unknown> } })._def.procedures,
@@ -61,7 +63,8 @@ const nonOperators = DEMO_USERS.filter((u) => u.role !== "operator").map((u) => 
 
 describe("R-SEC-1: every procedure in appRouter is covered by the security tests", () => {
   it("R-SEC-1: the covered set equals the router's procedures (add new procedures to PROTECTED)", () => {
-    expect([...procedurePaths].sort()).toEqual([...Object.keys(PROTECTED), ...PUBLIC].sort());
+    const here = [...procedurePaths].filter((p) => !COVERED_ELSEWHERE.some((prefix) => p.startsWith(prefix)));
+    expect(here.sort()).toEqual([...Object.keys(PROTECTED), ...PUBLIC].sort());
   });
 });
 
