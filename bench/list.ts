@@ -448,7 +448,14 @@ async function main() {
       const lp = g("list", c).rps / g("ping", c).rps;
       return `* **c=${c} throughput:** list/ping = ${fmt(lp)} (target ≥ ${TARGETS.listPingRatio}) → **${lp >= TARGETS.listPingRatio ? "pass" : "FAIL"}**; list/raw = ${fmt(g("list", c).rps / g("raw", c).rps)}.`;
     }),
-    `* Server CPU per request (c=${satLevels[0]}): ping ${fmt(pingCpu)} ms, list ${fmt(listCpu)} ms, so a list request costs ${fmt(listExtra)} ms of Node CPU above the tRPC floor. With one Node process on one core, list throughput ≈ 1 / ${fmt(listCpu)} ms.`,
+    `* Server CPU per request (c=${satLevels[0]}): ping ${fmt(pingCpu)} ms, list ${fmt(listCpu)} ms, so a list request costs ${fmt(listExtra)} ms of Node CPU above the tRPC floor. With one Node process on one core, list throughput ≈ 1 / ${fmt(listCpu)} ms. **CPU-based list/ping estimate** (robust to other load on the box, which throughput is not): ${fmt(pingCpu / listCpu)}.`,
+  ];
+  const step = (prefix: string) =>
+    Number(steps.find((r) => r[0]?.trim().startsWith(prefix))?.[2] ?? Number.NaN);
+  const findings = [
+    `* The session lookup costs ${fmt(step("getSessionUser"))} ms of Node CPU through drizzle, but ${fmt(step("the same session statement"))} ms for the same statement on postgres.js alone and ${fmt(step("suggestion: the session select"))} ms as a drizzle prepared statement: most of it is drizzle building the SQL (select with two joins) on every request, and the statement being unnamed (parsed and planned by PostgreSQL every time).`,
+    `* The list query costs ${fmt(step("listCoupons"))} ms of Node CPU, ${fmt(step("the same list statement"))} ms of it in postgres.js (51 rows × 17 columns, three of them arrays parsed per row); the rest is drizzle building the query. Zod input/output validation (${fmt(step("listInput") + step("listOutput"))} ms) and JSON (${fmt(step("JSON.stringify"))} ms) are small.`,
+    "* Together these account for most of the list−ping difference; the remainder is the larger response (~21 KB) through Next's fetch adapter and GC.",
   ];
 
   writeSection(
@@ -507,6 +514,20 @@ ${summary.join("\n")}
 random accounts):
 
 ${table(["step", "wall ms/call", "Node CPU ms/call"], steps, ["l", "r", "r"])}
+
+**Findings**
+
+${findings.join("\n")}
+
+**Suggestions** (not applied; app code is not this script's to change):
+1. Session lookup: make it a drizzle prepared statement (\`.prepare("session_user")\` with \`sql.placeholder\`), measured above
+   at a fraction of the cost; or cache token-hash → user for a few seconds in process (revocation then takes that long).
+2. List: prepare the common shapes (no cursor / with cursor × sort × dir × type) once, or build the SQL string once per shape and
+   run it through postgres.js with \`prepare: true\`; select only the columns the table shows (the array columns cost parsing).
+3. Throughput on 2 cores: one \`next start\` process uses one core; a second process (cluster or two ports behind a proxy)
+   raised throughput ×1.6–1.7 in the framework-floor study (/work/shared/research/performance-floor.md §5).
+4. The c=1 target (app p95 ≤ raw p95 + 3 ms) is below the floor of two sequential queries plus Next + tRPC on this box
+   (ping alone has p95 ≈ 1.5–2.5 ms); it needs 1 and 2, or one SQL round trip for session + page.
 `,
   );
   log(summary.join("\n"));
