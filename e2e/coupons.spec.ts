@@ -146,6 +146,7 @@ test("R-A11Y-1: keyboard only, from sign-in to Export", async ({ page }) => {
 test("R-VOU-1: the operator issues a voucher and it appears with its Issuance row", async ({ page }) => {
   await signIn(page, "operator@example.com");
   await page.getByRole("link", { name: "Issue vouchers" }).click();
+  await expect(page.getByRole("heading", { name: "Issue vouchers" })).toBeVisible();
   await page.getByLabel("Account").selectOption("5000000000000101");
   await page.getByLabel(/Nominal value/).fill("88.88");
   await page.getByLabel("Description").fill("E2E goodwill credit");

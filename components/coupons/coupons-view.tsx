@@ -25,10 +25,13 @@ export function CouponsView({
   state,
   timeZone,
   ownAccountId,
+  canViewAll,
 }: {
   state: ListState;
   timeZone: string;
   ownAccountId: string;
+  /** The operator picks one account at a time; administrators may view "All". */
+  canViewAll: boolean;
 }) {
   const trpc = useTRPC();
   const router = useRouter();
@@ -87,7 +90,7 @@ export function CouponsView({
                 go({ accountId: e.target.value === ownAccountId ? undefined : e.target.value })
               }
             >
-              <option value="all">All accounts</option>
+              {canViewAll && <option value="all">All accounts</option>}
               {viewable.map((a) => (
                 <option key={a.id} value={a.id}>
                   {a.name} ({a.id}){a.id === ownAccountId ? " — you" : ""}

@@ -39,7 +39,12 @@ export default async function CouponsPage({
         <h1 className="text-2xl font-semibold">Coupons</h1>
       </div>
       <QueryBoundary fallback={<Loading label="Loading your coupons…" />}>
-        <CouponsView state={parsed.value} timeZone={user.timeZone} ownAccountId={user.accountId} />
+        <CouponsView
+          state={parsed.value}
+          timeZone={user.timeZone}
+          ownAccountId={user.accountId}
+          canViewAll={user.role !== "operator"}
+        />
       </QueryBoundary>
     </HydrateClient>
   );
