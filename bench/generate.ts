@@ -133,7 +133,7 @@ async function main() {
   await sql.end();
   const totalMs = now() - total0;
   log(`total ${(totalMs / 1000).toFixed(1)} s`);
-  for (const c of counts) log(`${c.t}: ${c.n.toLocaleString("en-US")}`);
+  for (const c of counts) log(`${c.t}: ${Number(c.n).toLocaleString("en-US")}`);
 
   writeSection(
     "data",
@@ -155,11 +155,11 @@ and re-created afterwards; then \`VACUUM (ANALYZE)\`. The ledger invariant
   its nominal value, and **${DATA.hotId}** (account 5100000000000001) with a
   **${DATA.hotRows.toLocaleString("en-US")}-row history** (Deductions, a Refund every 100th row, notes with
   commas, quotes and a formula-like cell) for the export benchmark. So the ledger has
-  ${(counts.find((c) => c.t === "coupon_ledger")?.n ?? 0).toLocaleString("en-US")} rows rather than 1 M: the invariant needs an Issuance row per voucher, and the export needs the long history.
+  ${Number(counts.find((c) => c.t === "coupon_ledger")?.n ?? 0).toLocaleString("en-US")} rows rather than 1 M: the invariant needs an Issuance row per voucher, and the export needs the long history.
 
 ${table(
   ["table", "rows"],
-  counts.map((c) => [c.t, c.n.toLocaleString("en-US")]),
+  counts.map((c) => [c.t, Number(c.n).toLocaleString("en-US")]),
   ["l", "r"],
 )}
 
