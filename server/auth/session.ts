@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { and, eq, gt, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
+import { preparedQuery } from "@/db/prepared";
 import { accounts, sessions, users } from "@/db/schema";
 import { verifyPassword } from "./password";
 
@@ -42,24 +43,28 @@ export async function signOut(db: Executor, token: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.tokenHash, hashToken(token)));
 }
 
-/** One indexed query: the session's user and account, if the session is live. */
+/** One indexed query, prepared once per database: the session's user and account, if the session is live. */
 export async function getSessionUser(db: Executor, token: string | undefined): Promise<SessionUser | null> {
   if (!token || token.length > 100) return null;
-  const [row] = await db
-    .select({
-      userId: users.id,
-      email: users.email,
-      name: users.name,
-      role: users.role,
-      accountId: users.accountId,
-      accountName: accounts.name,
-      timeZone: accounts.timeZone,
-      currency: accounts.currency,
-    })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .innerJoin(accounts, eq(accounts.id, users.accountId))
-    .where(and(eq(sessions.tokenHash, hashToken(token)), gt(sessions.expiresAt, sql`now()`)));
+  const query = preparedQuery(db, "session-user", () =>
+    db
+      .select({
+        userId: users.id,
+        email: users.email,
+        name: users.name,
+        role: users.role,
+        accountId: users.accountId,
+        accountName: accounts.name,
+        timeZone: accounts.timeZone,
+        currency: accounts.currency,
+      })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .innerJoin(accounts, eq(accounts.id, users.accountId))
+      .where(and(eq(sessions.tokenHash, sql.placeholder("hash")), gt(sessions.expiresAt, sql`now()`)))
+      .prepare("session_user"),
+  );
+  const [row] = await query.execute({ hash: hashToken(token) });
   return row ?? null;
 }
 

@@ -1,6 +1,6 @@
 import { sql as dsql, eq, type SQL } from "drizzle-orm";
 import postgres from "postgres";
-import { type DatabaseHandle, rows } from "@/db/client";
+import { type DatabaseHandle, type Executor, rows } from "@/db/client";
 import { accounts, coupons } from "@/db/schema";
 import { csvRecord } from "@/server/csv";
 import { encodeCursor } from "./cursor";
@@ -19,15 +19,21 @@ export const HISTORY_HEADER = [
   "Note",
 ] as const;
 
-const BOM = "\uFEFF"; // so spreadsheet programs read the file as UTF-8 (decision 004)
+const BOM = "\uFEFF";
+/**
+ * ISO-8601 with the offset, in the session's zone: every export runs with TimeZone set to the
+ * viewer's zone (the export connection's start-up parameter; SET LOCAL per batch on PGlite).
+ * Built in, so PostgreSQL does not call a SQL function per row.
+ */
+const ISO_FORMAT = 'YYYY-MM-DD"T"HH24:MI:SSTZH:TZM'; // so spreadsheet programs read the file as UTF-8 (decision 004)
 
 /**
  * The formatted columns, computed by the database with the helpers of migration 0001
  * (amounts as decimal strings, ISO-8601 times with the account's offset, formula cells
  * neutralised). Both export paths select exactly these, so they give the same bytes.
  */
-function historyColumns(timeZone: string): string {
-  return `iso_in_zone(l.created_at, ${literal(timeZone)}) AS time,
+function historyColumns(): string {
+  return `to_char(l.created_at, '${ISO_FORMAT}') AS time,
     l.type::text AS type,
     CASE WHEN l.type IN ('Deduction', 'Reclaim', 'Expiry') THEN minor_to_decimal(l.amount_minor) END AS deducted,
     CASE WHEN l.type IN ('Issuance', 'Refund') THEN minor_to_decimal(l.amount_minor) END AS credited,
@@ -65,17 +71,18 @@ export function streamCouponHistory(
   timeZone: string,
 ): ReadableStream<Uint8Array> {
   const header = BOM + csvRecord([...HISTORY_HEADER]);
-  const cols = historyColumns(timeZone);
+  const cols = historyColumns();
   if (handle.kind === "postgres" && handle.url) {
     return copyStream(
       handle.url,
       header,
       `COPY (SELECT ${cols} FROM coupon_ledger l WHERE l.coupon_id = ${literal(couponId)} ORDER BY l.created_at, l.id) TO STDOUT WITH (FORMAT csv)`,
+      timeZone,
     );
   }
-  return keysetStream(handle, header, (after) =>
+  return keysetStream(handle, header, timeZone, (after) =>
     dsql.raw(
-      `SELECT ${cols}, l.created_at::text AS k_at, l.id AS k_id FROM coupon_ledger l
+      `SELECT ${cols}, ${UTC_TEXT("l.created_at")} AS k_at, l.id AS k_id FROM coupon_ledger l
        WHERE l.coupon_id = ${literal(couponId)}
        ${after ? `AND (l.created_at, l.id) > (${literal(after.at)}::timestamptz, ${Number(after.id)})` : ""}
        ORDER BY l.created_at, l.id LIMIT 1000`,
@@ -84,6 +91,17 @@ export function streamCouponHistory(
 }
 
 const encoder = new TextEncoder();
+
+/** A timestamptz as text in UTC whatever the session zone, for keyset positions. */
+const UTC_TEXT = (expr: string) => `((${expr}) AT TIME ZONE 'UTC')::text || '+00'`;
+
+/** PGlite shares one connection: each batch runs in its own transaction with the viewer's zone. */
+function inZone<T>(handle: DatabaseHandle, timeZone: string, work: (tx: Executor) => Promise<T>): Promise<T> {
+  return handle.db.transaction(async (tx) => {
+    await tx.execute(dsql`SELECT set_config('TimeZone', ${timeZone}, true)`);
+    return work(tx);
+  });
+}
 
 /**
  * Each PostgreSQL export holds its own connection for its duration, so a process runs at most
@@ -103,7 +121,12 @@ export function exportCapacity(handle: DatabaseHandle): boolean {
   return handle.kind !== "postgres" || runningExports < MAX_CONCURRENT_EXPORTS;
 }
 
-function copyStream(url: string, header: string, copySql: string): ReadableStream<Uint8Array> {
+function copyStream(
+  url: string,
+  header: string,
+  copySql: string,
+  timeZone: string,
+): ReadableStream<Uint8Array> {
   let sql: postgres.Sql | null = null;
   let chunks: AsyncIterator<Buffer> | null = null;
   let counted = false;
@@ -127,7 +150,7 @@ function copyStream(url: string, header: string, copySql: string): ReadableStrea
           max: 1,
           onnotice: () => {},
           connection: {
-            TimeZone: "UTC",
+            TimeZone: timeZone,
             application_name: "voucher-export",
             standard_conforming_strings: "on",
             // Stream in index order from the first row: no sort of the whole history before the
@@ -199,13 +222,14 @@ type KeysetRow = Record<string, string | null> & { k_at: string; k_id: string | 
 function keysetStream(
   handle: DatabaseHandle,
   header: string,
+  timeZone: string,
   page: (after: { at: string; id: string | number } | null) => SQL,
 ): ReadableStream<Uint8Array> {
   let after: { at: string; id: string | number } | null = null;
   let done = false;
   return batchStream(header, async () => {
     if (done) return null;
-    const batch = await rows<KeysetRow>(handle.db, page(after));
+    const batch = await inZone(handle, timeZone, (tx) => rows<KeysetRow>(tx, page(after)));
     const last = batch.at(-1);
     done = !last || batch.length < BATCH;
     if (!last) return null;
@@ -239,8 +263,7 @@ export const LIST_HEADER = [
   "Description",
 ] as const;
 
-function listColumns(timeZone: string) {
-  const tz = timeZone;
+function listColumns() {
   return {
     id: dsql<string>`csv_safe(${coupons.id})`,
     account: dsql<string>`csv_safe(${coupons.accountId})`,
@@ -255,9 +278,9 @@ function listColumns(timeZone: string) {
     paymentTypes: dsql<string>`array_to_string(${coupons.paymentTypes}, '; ')`,
     minOrder: dsql<string>`minor_to_decimal(${coupons.minOrderMinor})`,
     status: statusSql,
-    validFrom: dsql<string>`iso_in_zone(${coupons.effectiveFrom}, ${tz})`,
-    validUntil: dsql<string>`iso_in_zone(${coupons.expiresAt} - interval '1 second', ${tz})`,
-    issuedAt: dsql<string>`iso_in_zone(${coupons.issuedAt}, ${tz})`,
+    validFrom: dsql<string>`to_char(${coupons.effectiveFrom}, ${dsql.raw(`'${ISO_FORMAT}'`)})`,
+    validUntil: dsql<string>`to_char(${coupons.expiresAt} - interval '1 second', ${dsql.raw(`'${ISO_FORMAT}'`)})`,
+    issuedAt: dsql<string>`to_char(${coupons.issuedAt}, ${dsql.raw(`'${ISO_FORMAT}'`)})`,
     source: dsql<string>`${coupons.source}::text`,
     description: dsql<string>`csv_safe(nullif(${coupons.description}, ''))`,
   };
@@ -284,11 +307,20 @@ export function streamCouponList(
   timeZone: string,
 ): ReadableStream<Uint8Array> {
   const header = BOM + csvRecord([...LIST_HEADER]);
-  const cols = listColumns(timeZone);
-  const query = (state: ListInput) => {
+  const cols = listColumns();
+  const query = (db: Executor, state: ListInput) => {
     const { col, where, order } = listPlan(accountIds, state);
-    return handle.db
-      .select({ ...cols, k: dsql<string>`${col}::text`, kBalance: coupons.balanceMinor, kId: coupons.id })
+    return db
+      .select({
+        ...cols,
+        // Keyset position of a time sort, as UTC text whatever the session zone.
+        k:
+          state.sort === "balance"
+            ? dsql<string>`''`
+            : dsql<string>`(${col} AT TIME ZONE 'UTC')::text || '+00'`,
+        kBalance: coupons.balanceMinor,
+        kId: coupons.id,
+      })
       .from(coupons)
       .innerJoin(accounts, eq(accounts.id, coupons.accountId))
       .where(where)
@@ -305,12 +337,17 @@ export function streamCouponList(
       .where(where)
       .orderBy(...order)
       .toSQL();
-    return copyStream(handle.url, header, `COPY (${inlineParams(text, params)}) TO STDOUT WITH (FORMAT csv)`);
+    return copyStream(
+      handle.url,
+      header,
+      `COPY (${inlineParams(text, params)}) TO STDOUT WITH (FORMAT csv)`,
+      timeZone,
+    );
   }
   let done = false;
   return batchStream(header, async () => {
     if (done) return null;
-    const batch = await query(state).limit(BATCH);
+    const batch = await inZone(handle, timeZone, (tx) => query(tx, state).limit(BATCH));
     const last = batch.at(-1);
     done = !last || batch.length < BATCH;
     if (!last) return null;

@@ -1,10 +1,18 @@
 import { and, asc, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { type Executor, rows } from "@/db/client";
 import { accounts, couponLedger, coupons, couponShares } from "@/db/schema";
+import { preparedQuery } from "@/db/prepared";
 import { notFound } from "@/server/errors";
 import { decodeCursor, encodeCursor } from "./cursor";
 import type { CouponStatus } from "./rules";
-import { type CouponRow, type ListFilters, type ListInput, STATUS_FILTERS, TYPE_FILTERS } from "./schema";
+import {
+  type CouponRow,
+  type ListFilters,
+  type ListRow,
+  type ListInput,
+  STATUS_FILTERS,
+  TYPE_FILTERS,
+} from "./schema";
 
 /** R-VOU-2 in SQL, judged by the database clock. Twin of `deriveStatus` in rules.ts. */
 export const statusSql = sql<CouponStatus>`CASE
@@ -41,29 +49,79 @@ export const couponColumns = {
   status: statusSql,
 };
 
+/** The Coupons tab's row: only what the table shows (array columns cost parsing on every row). */
+export const listColumns = {
+  id: coupons.id,
+  accountId: coupons.accountId,
+  couponType: coupons.couponType,
+  currency: coupons.currency,
+  nominalMinor: coupons.nominalMinor,
+  balanceMinor: coupons.balanceMinor,
+  discountBps: coupons.discountBps,
+  commodities: coupons.commodities,
+  minOrderMinor: coupons.minOrderMinor,
+  effectiveFrom: coupons.effectiveFrom,
+  expiresAt: coupons.expiresAt,
+  issuedAt: coupons.issuedAt,
+  status: statusSql,
+};
+
 const SORT_COLUMN = {
   balance: coupons.balanceMinor,
   expiry: coupons.expiresAt,
   issued: coupons.issuedAt,
 } as const;
 
-/** The WHERE for the accounts' list under the filters; shared by the list, the totals and the export. */
-export function filterWhere(accountIds: readonly string[], f: ListFilters): SQL {
+/**
+ * How a value enters a query: bound directly, or as a named placeholder of a prepared
+ * statement (the value is then recorded for `execute`).
+ */
+type Bind = (name: string, value: unknown) => unknown;
+const direct: Bind = (_name, value) => value;
+
+function filterWhereWith(bind: Bind, accountIds: readonly string[], f: ListFilters): SQL {
   const parts: SQL[] = [
     accountIds.length === 1
-      ? eq(coupons.accountId, accountIds[0] as string)
-      : inArray(coupons.accountId, [...accountIds]),
+      ? eq(coupons.accountId, bind("a0", accountIds[0]) as string)
+      : inArray(
+          coupons.accountId,
+          accountIds.map((id, i) => bind(`a${i}`, id) as string),
+        ),
   ];
   const type = TYPE_FILTERS[f.type];
-  if (type) parts.push(eq(coupons.couponType, type));
+  if (type) parts.push(eq(coupons.couponType, bind("type", type) as typeof type));
   if (f.status) parts.push(STATUS_WHERE[STATUS_FILTERS[f.status]]);
-  if (f.q) parts.push(sql`${coupons.id} ILIKE ${`%${f.q.replace(/[\\%_]/g, "\\$&")}%`}`);
+  if (f.q) parts.push(sql`${coupons.id} ILIKE ${bind("q", `%${f.q.replace(/[\\%_]/g, "\\$&")}%`)}`);
   if (f.expiringWithinDays) {
     parts.push(STATUS_WHERE.Available);
-    parts.push(sql`${coupons.expiresAt} <= now() + make_interval(days => ${f.expiringWithinDays})`);
+    parts.push(
+      sql`${coupons.expiresAt} <= now() + make_interval(days => ${bind("exp", f.expiringWithinDays)}::int)`,
+    );
   }
   return and(...parts) as SQL;
 }
+
+/** The WHERE for the accounts' list under the filters; shared by the list, the totals and the exports. */
+export const filterWhere = (accountIds: readonly string[], f: ListFilters): SQL =>
+  filterWhereWith(direct, accountIds, f);
+
+function listPlanWith(bind: Bind, accountIds: readonly string[], input: ListInput) {
+  const col = SORT_COLUMN[input.sort];
+  const where: SQL[] = [filterWhereWith(bind, accountIds, input)];
+  if (input.cursor) {
+    const c = decodeCursor(input.cursor, `${input.sort}:${input.dir}`);
+    const cmp = input.dir === "desc" ? sql`<` : sql`>`;
+    const value =
+      input.sort === "balance" ? sql`${bind("cv", c.v)}::bigint` : sql`${bind("cv", c.v)}::timestamptz`;
+    where.push(sql`(${col}, ${coupons.id}) ${cmp} (${value}, ${bind("cid", c.id)})`);
+  }
+  const order = input.dir === "desc" ? [desc(col), desc(coupons.id)] : [asc(col), asc(coupons.id)];
+  return { col, where: and(...where) as SQL, order };
+}
+
+/** WHERE (filters and keyset position) and ORDER BY of a list; shared by the page and the export. */
+export const listPlan = (accountIds: readonly string[], input: ListInput) =>
+  listPlanWith(direct, accountIds, input);
 
 /**
  * Timestamps leave the server as ISO-8601 UTC strings whichever driver read them and whatever
@@ -82,6 +140,18 @@ export function iso(value: string | Date): string {
   return `${utc}${frac}Z`;
 }
 
+function toListRow(
+  r: Omit<ListRow, "effectiveFrom" | "expiresAt" | "issuedAt"> &
+    Record<"effectiveFrom" | "expiresAt" | "issuedAt", string | Date>,
+): ListRow {
+  return {
+    ...r,
+    effectiveFrom: iso(r.effectiveFrom),
+    expiresAt: iso(r.expiresAt),
+    issuedAt: iso(r.issuedAt),
+  };
+}
+
 function toRow(
   r: Omit<CouponRow, "effectiveFrom" | "expiresAt" | "issuedAt"> &
     Record<"effectiveFrom" | "expiresAt" | "issuedAt", string | Date>,
@@ -94,29 +164,37 @@ function toRow(
   };
 }
 
-/** WHERE (filters and keyset position) and ORDER BY of a list; shared by the page and the export. */
-export function listPlan(accountIds: readonly string[], input: ListInput) {
-  const col = SORT_COLUMN[input.sort];
-  const where: SQL[] = [filterWhere(accountIds, input)];
-  if (input.cursor) {
-    const c = decodeCursor(input.cursor, `${input.sort}:${input.dir}`);
-    const cmp = input.dir === "desc" ? sql`<` : sql`>`;
-    const value = input.sort === "balance" ? sql`${c.v}::bigint` : sql`${c.v}::timestamptz`;
-    where.push(sql`(${col}, ${coupons.id}) ${cmp} (${value}, ${c.id})`);
-  }
-  const order = input.dir === "desc" ? [desc(col), desc(coupons.id)] : [asc(col), asc(coupons.id)];
-  return { col, where: and(...where) as SQL, order };
-}
-
-/** One page of the Coupons tab (R-LIST-1..3): one indexed keyset query, no OFFSET. */
+/**
+ * One page of the Coupons tab (R-LIST-1..3): one indexed keyset query, no OFFSET. Prepared once
+ * per query shape (filters present, sort, cursor or not, number of accounts); values are bound.
+ */
 export async function listCoupons(db: Executor, accountIds: readonly string[], input: ListInput) {
-  const { col, where, order } = listPlan(accountIds, input);
-  const found = await db
-    .select({ ...couponColumns, sortValue: sql<string>`${col}::text` })
-    .from(coupons)
-    .where(where)
-    .orderBy(...order)
-    .limit(input.limit + 1);
+  const values: Record<string, unknown> = { limit: input.limit + 1 };
+  const bind: Bind = (name, value) => {
+    values[name] = value;
+    return sql.placeholder(name);
+  };
+  const { col, where, order } = listPlanWith(bind, accountIds, input);
+  const shape = [
+    accountIds.length,
+    input.type,
+    input.status ?? "",
+    input.q ? "q" : "",
+    input.expiringWithinDays ? "exp" : "",
+    input.sort,
+    input.dir,
+    input.cursor ? "after" : "",
+  ].join("|");
+  const query = preparedQuery(db, `coupons-list:${shape}`, () =>
+    db
+      .select({ ...listColumns, sortValue: sql<string>`${col}::text` })
+      .from(coupons)
+      .where(where)
+      .orderBy(...order)
+      .limit(sql.placeholder("limit"))
+      .prepare("coupons_list"),
+  );
+  const found = await query.execute(values);
   const page = found.slice(0, input.limit);
   const last = page.at(-1);
   const nextCursor =
@@ -127,7 +205,7 @@ export async function listCoupons(db: Executor, accountIds: readonly string[], i
           id: last.id,
         })
       : null;
-  return { items: page.map(({ sortValue: _s, ...r }) => toRow(r)), nextCursor };
+  return { items: page.map(({ sortValue: _s, ...r }) => toListRow(r)), nextCursor };
 }
 
 /** Totals above the table (R-LIST-4), over the same filter as the list; per currency. */
@@ -254,11 +332,11 @@ export async function balanceSeries(db: Executor, couponId: string, points = 200
 /** Vouchers shared with this account by another (R-POOL-3): shown beside the account's own. */
 export async function sharedWithAccount(db: Executor, accountId: string) {
   const found = await db
-    .select(couponColumns)
+    .select(listColumns)
     .from(couponShares)
     .innerJoin(coupons, eq(coupons.id, couponShares.couponId))
     .where(eq(couponShares.accountId, accountId))
     .orderBy(desc(coupons.issuedAt), desc(coupons.id))
     .limit(100);
-  return found.map(toRow);
+  return found.map(toListRow);
 }
