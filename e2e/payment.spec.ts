@@ -49,7 +49,8 @@ test("R-MATCH-4 R-MATCH-6: 'Do not use a voucher' and a non-default voucher upda
   const other = radios.nth(count - 2);
   const otherId = (await other.getAttribute("value")) ?? "";
   await other.check();
-  const label = await page.locator("label", { has: page.locator(`input[value="${otherId}"]`) }).textContent();
+  const label =
+    (await page.locator("label", { has: page.locator(`input[value="${otherId}"]`) }).textContent()) ?? "";
   const shown = label.match(/−\$([\d,.]+)/)?.[1] ?? "";
   await expect(page.getByTestId("deduction")).toHaveText(`−$${shown}`);
   await page.getByRole("button", { name: "Confirm and pay" }).click();
