@@ -1,7 +1,9 @@
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { defineConfig } from "@playwright/test";
 
 const PORT = Number(process.env.E2E_PORT ?? 3210);
-const dataDir = process.env.E2E_PGLITE_DIR ?? `.data/e2e-${Date.now()}`;
+const dataDir = process.env.E2E_PGLITE_DIR ?? path.join(tmpdir(), `voucher-console-e2e-${Date.now()}`);
 
 /** e2e against a production build (`next build` runs before this), in Debian's Chromium. */
 export default defineConfig({
