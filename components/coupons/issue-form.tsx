@@ -3,7 +3,8 @@
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
-import { PAYMENT_TYPES, TRANSACTION_TYPES } from "@/server/vouchers/schema";
+import type { PAYMENT_TYPES, TRANSACTION_TYPES } from "@/server/vouchers/schema";
+import { ApplicabilityFields } from "@/components/coupons/applicability-fields";
 import { useTRPC } from "@/trpc/client";
 
 const input = "mt-1 block w-full rounded border border-slate-300 bg-white px-2 py-1.5 text-sm";
@@ -99,36 +100,7 @@ export function IssueForm() {
           <input name="description" maxLength={200} className={input} />
         </label>
       </div>
-      <fieldset className="text-sm">
-        <legend className="font-medium">Applicable commodity (none ticked = General)</legend>
-        <div className="mt-1 flex flex-wrap gap-3">
-          {products.map((p) => (
-            <label key={p.code} className="inline-flex items-center gap-1">
-              <input type="checkbox" name="commodities" value={p.code} /> {p.name}
-            </label>
-          ))}
-        </div>
-      </fieldset>
-      <fieldset className="text-sm">
-        <legend className="font-medium">Applicable scope (none ticked = General)</legend>
-        <div className="mt-1 flex flex-wrap gap-3">
-          {TRANSACTION_TYPES.map((t) => (
-            <label key={t} className="inline-flex items-center gap-1">
-              <input type="checkbox" name="scopes" value={t} /> {t}
-            </label>
-          ))}
-        </div>
-      </fieldset>
-      <fieldset className="text-sm">
-        <legend className="font-medium">Payment types</legend>
-        <div className="mt-1 flex flex-wrap gap-3">
-          {PAYMENT_TYPES.map((t) => (
-            <label key={t} className="inline-flex items-center gap-1">
-              <input type="checkbox" name="paymentTypes" value={t} defaultChecked /> {t}
-            </label>
-          ))}
-        </div>
-      </fieldset>
+      <ApplicabilityFields products={products} />
       {issue.error && (
         <div role="alert" className="rounded border border-red-200 bg-red-50 p-3 text-sm text-red-800">
           <p>{issue.error.message}</p>

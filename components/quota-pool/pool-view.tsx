@@ -20,7 +20,8 @@ import {
 } from "@/components/enterprise/shared";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { formatMoney, formatValidity } from "@/lib/format";
-import { PAYMENT_TYPES, TRANSACTION_TYPES } from "@/server/vouchers/schema";
+import type { PAYMENT_TYPES, TRANSACTION_TYPES } from "@/server/vouchers/schema";
+import { ApplicabilityFields } from "@/components/coupons/applicability-fields";
 import { useTRPC } from "@/trpc/client";
 
 const day = (n: number) => new Date(Date.now() + 8 * 3600_000 + n * 86_400_000).toISOString().slice(0, 10);
@@ -208,36 +209,7 @@ export function GenerateForm() {
             <input name="description" maxLength={200} className={`${control} w-full`} />
           </label>
         </div>
-        <fieldset className="text-sm">
-          <legend className="font-medium">Applicable commodity (none ticked = General)</legend>
-          <div className="mt-1 flex flex-wrap gap-3">
-            {products.map((p) => (
-              <label key={p.code} className="inline-flex items-center gap-1">
-                <input type="checkbox" name="commodities" value={p.code} /> {p.name}
-              </label>
-            ))}
-          </div>
-        </fieldset>
-        <fieldset className="text-sm">
-          <legend className="font-medium">Applicable scope (none ticked = General)</legend>
-          <div className="mt-1 flex flex-wrap gap-3">
-            {TRANSACTION_TYPES.map((t) => (
-              <label key={t} className="inline-flex items-center gap-1">
-                <input type="checkbox" name="scopes" value={t} /> {t}
-              </label>
-            ))}
-          </div>
-        </fieldset>
-        <fieldset className="text-sm">
-          <legend className="font-medium">Payment types</legend>
-          <div className="mt-1 flex flex-wrap gap-3">
-            {PAYMENT_TYPES.map((t) => (
-              <label key={t} className="inline-flex items-center gap-1">
-                <input type="checkbox" name="paymentTypes" value={t} defaultChecked /> {t}
-              </label>
-            ))}
-          </div>
-        </fieldset>
+        <ApplicabilityFields products={products} />
         <fieldset className="text-sm">
           <legend className="font-medium">Share with member accounts</legend>
           {o.assignable.length === 0 ? (

@@ -1,0 +1,45 @@
+import { PAYMENT_TYPES, TRANSACTION_TYPES } from "@/server/vouchers/schema";
+
+/**
+ * The applicability fields of a voucher being issued or generated (R-VOU-1, R-POOL-2):
+ * commodities and scopes (none ticked = General) and payment types. Read back with
+ * FormData.getAll("commodities" | "scopes" | "paymentTypes").
+ */
+export function ApplicabilityFields({ products }: { products: readonly { code: string; name: string }[] }) {
+  const groups = [
+    {
+      legend: "Applicable commodity (none ticked = General)",
+      name: "commodities",
+      options: products.map((p) => [p.code, p.name] as const),
+      checked: false,
+    },
+    {
+      legend: "Applicable scope (none ticked = General)",
+      name: "scopes",
+      options: TRANSACTION_TYPES.map((t) => [t, t] as const),
+      checked: false,
+    },
+    {
+      legend: "Payment types",
+      name: "paymentTypes",
+      options: PAYMENT_TYPES.map((t) => [t, t] as const),
+      checked: true,
+    },
+  ];
+  return (
+    <>
+      {groups.map((g) => (
+        <fieldset key={g.name} className="text-sm">
+          <legend className="font-medium">{g.legend}</legend>
+          <div className="mt-1 flex flex-wrap gap-3">
+            {g.options.map(([value, label]) => (
+              <label key={value} className="inline-flex items-center gap-1">
+                <input type="checkbox" name={g.name} value={value} defaultChecked={g.checked} /> {label}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+      ))}
+    </>
+  );
+}
