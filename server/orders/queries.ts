@@ -88,7 +88,7 @@ export async function candidateVouchers(
 ): Promise<{ now: Date; vouchers: Candidate[] }> {
   const usable = or(
     eq(coupons.accountId, accountId),
-    sql`${coupons.id} IN (SELECT ${couponShares.couponId} FROM ${couponShares} WHERE ${couponShares.accountId} = ${accountId})`,
+    sql`${coupons.id} = ANY(ARRAY(SELECT ${couponShares.couponId} FROM ${couponShares} WHERE ${couponShares.accountId} = ${accountId}))`,
   );
   const where = and(
     eq(coupons.couponType, "Cash Coupon"),
@@ -154,14 +154,90 @@ export async function candidateVouchers(
 
 const MAX_LISTED = 100;
 
-/** The payment page's voucher section (R-MATCH-1..3), judged by the database clock. */
+type OptionRow = {
+  id: string;
+  account_id: string;
+  currency: string;
+  nominal_minor: string;
+  balance_minor: string;
+  commodities: string[];
+  scopes: string[];
+  payment_types: string[];
+  min_order_minor: string;
+  effective_from: string | Date;
+  expires_at: string | Date;
+  issued_at: string | Date;
+  reclaimed: boolean;
+  description: string;
+  source: string;
+  ok: boolean;
+  applicable_count: string;
+  unavailable_count: string;
+  now: string;
+};
+
+/**
+ * The payment page's voucher section (R-MATCH-1..3), judged by the database clock.
+ * The database narrows: over all of the account's vouchers (10,000 or more) it counts the
+ * applicable and unavailable ones with `ok`, the SQL twin of `unavailableReasons` (a test keeps
+ * them in step), and returns only what the page lists: the first applicable ones by priority and
+ * the first unavailable ones by ID. The pure function then judges exactly those rows and gives
+ * the reasons.
+ */
 export async function paymentOptions(db: Executor, accountId: string, orderId: string) {
   const order = await getOrder(db, accountId, orderId);
-  const [{ now, vouchers }, excluded] = await Promise.all([
-    candidateVouchers(db, accountId),
-    excludedProducts(db),
-  ]);
-  const m = matchVouchers(order as MatchOrder, vouchers, now, excluded);
+  const found = await rows<OptionRow>(
+    db,
+    sql`WITH cand AS (
+          SELECT c.id, c.account_id, c.currency, c.nominal_minor::text, c.balance_minor::text, c.commodities,
+                 c.scopes::text[] AS scopes, c.payment_types::text[] AS payment_types, c.min_order_minor::text,
+                 c.effective_from, c.expires_at, c.issued_at, c.reclaimed_at IS NOT NULL AS reclaimed,
+                 c.description, c.source::text AS source,
+                 (c.reclaimed_at IS NULL AND now() < c.expires_at AND now() >= c.effective_from AND c.balance_minor > 0
+                  AND c.currency = ${order.currency}
+                  AND CASE WHEN cardinality(c.commodities) = 0
+                           THEN NOT coalesce((SELECT p.excluded_from_general FROM products p WHERE p.code = ${order.productCode}), false)
+                           ELSE ${order.productCode} = ANY(c.commodities) END
+                  AND (cardinality(c.scopes) = 0 OR ${order.transactionType}::transaction_type = ANY(c.scopes))
+                  AND ${order.paymentType}::payment_type = ANY(c.payment_types)
+                  AND ${order.amountMinor} >= c.min_order_minor) AS ok
+          FROM coupons c
+          WHERE c.coupon_type = 'Cash Coupon'
+            AND (c.account_id = ${accountId}
+                 OR c.id = ANY(ARRAY(SELECT s.coupon_id FROM coupon_shares s WHERE s.account_id = ${accountId})))),
+        counts AS (SELECT count(*) FILTER (WHERE ok)::text AS applicable_count,
+                          count(*) FILTER (WHERE NOT ok)::text AS unavailable_count FROM cand)
+        (SELECT cand.*, counts.*, now()::text AS now FROM cand, counts WHERE ok
+          ORDER BY cand.balance_minor::bigint DESC, cand.expires_at, cand.issued_at, cand.id LIMIT ${MAX_LISTED})
+        UNION ALL
+        (SELECT cand.*, counts.*, now()::text AS now FROM cand, counts WHERE NOT ok ORDER BY cand.id LIMIT ${MAX_LISTED})
+        UNION ALL
+        (SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                counts.*, now()::text FROM counts)`,
+  );
+  const [summary] = found.filter((r) => r.id === null);
+  const now = new Date(iso(summary?.now ?? new Date().toISOString()));
+  const vouchers: Candidate[] = found
+    .filter((r) => r.id !== null)
+    .map((r) => ({
+      id: r.id,
+      accountId: r.account_id,
+      sharedWith: r.account_id === accountId ? [] : [accountId],
+      currency: r.currency,
+      nominalMinor: Number(r.nominal_minor),
+      balanceMinor: Number(r.balance_minor),
+      commodities: r.commodities,
+      scopes: r.scopes,
+      paymentTypes: r.payment_types,
+      minOrderMinor: Number(r.min_order_minor),
+      effectiveFrom: new Date(iso(r.effective_from)),
+      expiresAt: new Date(iso(r.expires_at)),
+      issuedAt: new Date(iso(r.issued_at)),
+      reclaimed: r.reclaimed,
+      description: r.description,
+      source: r.source,
+    }));
+  const m = matchVouchers(order as MatchOrder, vouchers, now, await excludedProducts(db));
   const view = (v: Candidate) => ({
     id: v.id,
     balanceMinor: v.balanceMinor,
@@ -179,12 +255,10 @@ export async function paymentOptions(db: Executor, accountId: string, orderId: s
     order,
     evaluatedAt: now.toISOString(),
     defaultVoucherId: m.defaultVoucherId,
-    applicableCount: m.applicable.length,
-    applicable: m.applicable
-      .slice(0, MAX_LISTED)
-      .map((a) => ({ ...view(a.voucher), deductionMinor: a.deductionMinor })),
-    unavailableCount: m.unavailable.length,
-    unavailable: m.unavailable.slice(0, MAX_LISTED).map((u) => ({
+    applicableCount: Number(summary?.applicable_count ?? 0),
+    applicable: m.applicable.map((a) => ({ ...view(a.voucher), deductionMinor: a.deductionMinor })),
+    unavailableCount: Number(summary?.unavailable_count ?? 0),
+    unavailable: m.unavailable.map((u) => ({
       ...view(u.voucher),
       reasons: u.reasons.map((code) => ({ code, text: UNAVAILABLE_REASONS[code] })),
     })),
