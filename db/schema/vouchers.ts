@@ -69,6 +69,11 @@ export const coupons = pgTable(
     index("coupons_account_balance_idx").on(t.accountId, t.balanceMinor, t.id),
     index("coupons_account_expiry_idx").on(t.accountId, t.expiresAt, t.id),
     index("coupons_account_issued_idx").on(t.accountId, t.issuedAt, t.id),
+    // An administrator's "All" spans many accounts (R-LIST-5): the page is then read in sort order
+    // from these and filtered by account, instead of sorting every voucher of every account.
+    index("coupons_balance_idx").on(t.balanceMinor, t.id),
+    index("coupons_expiry_idx").on(t.expiresAt, t.id),
+    index("coupons_issued_idx").on(t.issuedAt, t.id),
     index("coupons_pool_idx").on(t.poolId),
   ],
 );
