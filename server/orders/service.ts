@@ -1,6 +1,6 @@
 import { randomInt } from "node:crypto";
-import { and, eq, gte, sql } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import { and, eq, sql } from "drizzle-orm";
+import { type Db, rows } from "@/db/client";
 import { accounts, couponLedger, coupons, orders, products } from "@/db/schema";
 import { DomainError, notFound } from "@/server/errors";
 import { MoneyParseError, parseMoney } from "@/server/money";
@@ -138,6 +138,7 @@ export async function payOrder(db: Db, actor: Actor, input: PayInput): Promise<P
     }
 
     let deduction = 0;
+    let paidAt: string | undefined;
     if (couponId) {
       const { now, vouchers } = await candidateVouchers(tx, actor.accountId, {
         onlyId: couponId,
@@ -160,17 +161,16 @@ export async function payOrder(db: Db, actor: Actor, input: PayInput): Promise<P
         );
       }
       // The row is locked; the conditions still guard the write, and validity is judged at this instant.
-      const debited = await tx
-        .update(coupons)
-        .set({ balanceMinor: sql`${coupons.balanceMinor} - ${deduction}` })
-        .where(
-          and(
-            eq(coupons.id, v.id),
-            gte(coupons.balanceMinor, deduction),
-            sql`${coupons.reclaimedAt} IS NULL AND ${coupons.effectiveFrom} <= clock_timestamp() AND ${coupons.expiresAt} > clock_timestamp()`,
-          ),
-        )
-        .returning({ balance: coupons.balanceMinor });
+      // The row is locked; the conditions still guard the write. One instant, read once, both judges
+      // validity and stamps the ledger row, so no deduction is ever dated at or after expiry (INV-7).
+      const debited = await rows<{ balance: string; at: string }>(
+        tx,
+        sql`WITH t AS (SELECT clock_timestamp() AS at)
+            UPDATE ${coupons} SET balance_minor = balance_minor - ${deduction} FROM t
+            WHERE ${coupons.id} = ${v.id} AND ${coupons.balanceMinor} >= ${deduction} AND ${coupons.reclaimedAt} IS NULL
+              AND ${coupons.effectiveFrom} <= t.at AND ${coupons.expiresAt} > t.at
+            RETURNING ${coupons.balanceMinor}::text AS balance, t.at::text AS at`,
+      );
       const after = debited[0];
       if (!after) {
         throw new DomainError(
@@ -178,17 +178,18 @@ export async function payOrder(db: Db, actor: Actor, input: PayInput): Promise<P
           `Voucher ${v.id} expired or was used up just now. Nothing was charged.`,
         );
       }
+      paidAt = after.at;
       await tx.insert(couponLedger).values({
         couponId: v.id,
         accountId: actor.accountId,
         actorUserId: actor.userId,
         type: "Deduction",
         amountMinor: deduction,
-        balanceAfterMinor: after.balance,
+        balanceAfterMinor: Number(after.balance),
         orderId: order.id,
-        // Stamped under the voucher's row lock, so ledger order matches balance order under concurrency
-        // (the default now() is the transaction start).
-        createdAt: sql`clock_timestamp()` as unknown as string,
+        // Stamped under the voucher's row lock, at the instant validity was judged, so ledger order
+        // matches balance order under concurrency (the default now() is the transaction start).
+        createdAt: after.at,
       });
     }
 
@@ -199,7 +200,7 @@ export async function payOrder(db: Db, actor: Actor, input: PayInput): Promise<P
         couponId,
         voucherMinor: deduction,
         cashMinor: order.amountMinor - deduction,
-        paidAt: sql`clock_timestamp()` as unknown as string,
+        paidAt: paidAt ?? (sql`clock_timestamp()` as unknown as string),
       })
       .where(and(eq(orders.id, order.id), eq(orders.status, "Pending Payment")))
       .returning({
