@@ -368,6 +368,8 @@ function inlineParams(text: string, params: unknown[]): string {
   return text.replace(/\$(\d+)/g, (_m, n: string) => {
     const v = params[Number(n) - 1];
     if (typeof v === "string") return literal(v);
+    if (Array.isArray(v) && v.every((x) => typeof x === "string"))
+      return `ARRAY[${v.map(literal).join(", ")}]::text[]`;
     if (typeof v === "number" && Number.isFinite(v)) return String(v);
     if (typeof v === "boolean") return v ? "true" : "false";
     throw new Error("unsupported parameter in export query");

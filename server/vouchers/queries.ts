@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, type SQL, sql } from "drizzle-orm";
 import { type Executor, rows } from "@/db/client";
 import { accounts, couponLedger, coupons, couponShares } from "@/db/schema";
 import { preparedQuery } from "@/db/prepared";
@@ -77,16 +77,15 @@ const SORT_COLUMN = {
  * statement (the value is then recorded for `execute`).
  */
 type Bind = (name: string, value: unknown) => unknown;
-const direct: Bind = (_name, value) => value;
+/** Arrays go in as one parameter (a bare array would be spread into a list by the sql template). */
+const direct: Bind = (_name, value) => (Array.isArray(value) ? sql.param(value) : value);
 
 function filterWhereWith(bind: Bind, accountIds: readonly string[], f: ListFilters): SQL {
   const parts: SQL[] = [
     accountIds.length === 1
       ? eq(coupons.accountId, bind("a0", accountIds[0]) as string)
-      : inArray(
-          coupons.accountId,
-          accountIds.map((id, i) => bind(`a${i}`, id) as string),
-        ),
+      : // One array parameter whatever the number of accounts: one prepared statement for all sizes.
+        sql`${coupons.accountId} = ANY(${bind("ids", [...accountIds])}::text[])`,
   ];
   const type = TYPE_FILTERS[f.type];
   if (type) parts.push(eq(coupons.couponType, bind("type", type) as typeof type));
@@ -176,7 +175,7 @@ export async function listCoupons(db: Executor, accountIds: readonly string[], i
   };
   const { col, where, order } = listPlanWith(bind, accountIds, input);
   const shape = [
-    accountIds.length,
+    accountIds.length === 1 ? "one" : "many",
     input.type,
     input.status ?? "",
     input.q ? "q" : "",
