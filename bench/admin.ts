@@ -257,7 +257,8 @@ function listScript(list: Captured, dir: string) {
     const v = list.params[Number(d) - 1];
     if (typeof v === "string" && /^\d{16}$/.test(v)) return `'${v}'`;
     // The app binds the accounts as one text[] parameter: inline it as an array literal.
-    if (Array.isArray(v) && v.every((x) => typeof x === "string" && /^\d{16}$/.test(x))) return `'{${v.join(",")}}'`;
+    if (Array.isArray(v) && v.every((x) => typeof x === "string" && /^\d{16}$/.test(x)))
+      return `'{${v.join(",")}}'`;
     defines[`p${d}`] = String(v);
     return `:p${d}`;
   });
