@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { type DatabaseHandle, type Executor, rows } from "@/db/client";
 import { auditLog } from "@/db/schema";
 import { csvRecord } from "@/server/csv";
+import { BOM, batchStream, localDay } from "@/server/vouchers/export";
 import { iso } from "@/server/vouchers/queries";
 import type { Enterprise } from "./access";
 
@@ -89,9 +90,7 @@ export const AUDIT_HEADER = [
   "Details",
 ] as const;
 
-const BOM = "\uFEFF";
 const BATCH = 1000;
-const encoder = new TextEncoder();
 
 type ExportRow = { id: string | number } & Record<
   "time" | "actor" | "action" | "target_type" | "target" | "before" | "after" | "details",
@@ -99,13 +98,7 @@ type ExportRow = { id: string | number } & Record<
 >;
 
 export function auditFileName(ent: Enterprise, timeZone: string, now = new Date()): string {
-  const day = new Intl.DateTimeFormat("en-CA", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).format(now);
-  return `audit-${ent.id.replace(/[^A-Za-z0-9-]/g, "")}-${day}.csv`;
+  return `audit-${ent.id.replace(/[^A-Za-z0-9-]/g, "")}-${localDay(timeZone, now)}.csv`;
 }
 
 /**
@@ -117,51 +110,27 @@ export function auditFileName(ent: Enterprise, timeZone: string, now = new Date(
 export function streamAudit(handle: DatabaseHandle, ent: Enterprise, timeZone: string) {
   let after = 0;
   let done = false;
-  return new ReadableStream<Uint8Array>(
-    {
-      start(controller) {
-        controller.enqueue(encoder.encode(BOM + csvRecord([...AUDIT_HEADER])));
-      },
-      async pull(controller) {
-        if (done) return;
-        try {
-          const batch = await rows<ExportRow>(
-            handle.db,
-            sql`SELECT l.id, iso_in_zone(l.created_at, ${timeZone}) AS time,
-                       csv_safe(coalesce(u.email, l.actor_user_id)) AS actor, csv_safe(l.action) AS action,
-                       csv_safe(l.target_type) AS target_type, csv_safe(l.target_id) AS target,
-                       minor_to_decimal(l.before_minor) AS before, minor_to_decimal(l.after_minor) AS after,
-                       csv_safe(nullif(l.details::text, '{}')) AS details
-                FROM audit_log l LEFT JOIN users u ON u.id = l.actor_user_id
-                WHERE l.enterprise_id = ${ent.id} AND l.id > ${after}
-                ORDER BY l.id LIMIT ${BATCH}`,
-          );
-          let text = "";
-          for (const r of batch) {
-            text += csvRecord([
-              r.time,
-              r.actor,
-              r.action,
-              r.target_type,
-              r.target,
-              r.before,
-              r.after,
-              r.details,
-            ]);
-          }
-          if (text) controller.enqueue(encoder.encode(text));
-          const last = batch.at(-1);
-          if (last) after = Number(last.id);
-          if (batch.length < BATCH) {
-            done = true;
-            controller.close();
-          }
-        } catch (e) {
-          done = true;
-          controller.error(e);
-        }
-      },
-    },
-    { highWaterMark: 2 },
-  );
+  return batchStream(BOM + csvRecord([...AUDIT_HEADER]), async () => {
+    if (done) return null;
+    const batch = await rows<ExportRow>(
+      handle.db,
+      sql`SELECT l.id, iso_in_zone(l.created_at, ${timeZone}) AS time,
+                 csv_safe(coalesce(u.email, l.actor_user_id)) AS actor, csv_safe(l.action) AS action,
+                 csv_safe(l.target_type) AS target_type, csv_safe(l.target_id) AS target,
+                 minor_to_decimal(l.before_minor) AS before, minor_to_decimal(l.after_minor) AS after,
+                 csv_safe(nullif(l.details::text, '{}')) AS details
+          FROM audit_log l LEFT JOIN users u ON u.id = l.actor_user_id
+          WHERE l.enterprise_id = ${ent.id} AND l.id > ${after}
+          ORDER BY l.id LIMIT ${BATCH}`,
+    );
+    const last = batch.at(-1);
+    done = !last || batch.length < BATCH;
+    if (!last) return null;
+    after = Number(last.id);
+    return batch
+      .map((r) =>
+        csvRecord([r.time, r.actor, r.action, r.target_type, r.target, r.before, r.after, r.details]),
+      )
+      .join("");
+  });
 }

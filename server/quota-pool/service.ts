@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { and, eq, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { type Db, type Executor, rows } from "@/db/client";
-import { couponLedger, coupons, couponShares, idempotencyKeys, poolLedger, products } from "@/db/schema";
+import { couponLedger, coupons, couponShares, poolLedger, products } from "@/db/schema";
 import type { SessionUser } from "@/server/auth/session";
 import {
   type Enterprise,
@@ -13,7 +13,8 @@ import { writeAudit } from "@/server/enterprise/audit";
 import { DomainError, notFound } from "@/server/errors";
 import { formatMoney, MAX_MINOR, MoneyParseError, parseMoney } from "@/server/money";
 import { endOfDayExclusive, startOfDay } from "@/server/vouchers/rules";
-import { newCouponId, requestHash } from "@/server/vouchers/service";
+import { claimIdempotencyKey, requestHash, storeIdempotentResponse } from "@/server/idempotency";
+import { newCouponId } from "@/server/vouchers/service";
 import type { AssignInput, GenerateInput, MoveInInput, ReclaimInput } from "./schema";
 
 export type Pool = { id: string; currency: string; fundsMinor: number };
@@ -64,10 +65,7 @@ async function ensurePool(tx: Executor, ent: Enterprise): Promise<Pool> {
   return pool;
 }
 
-/**
- * Claims an idempotency key in the transaction (atomic insert, never select-then-insert). A
- * retry with the same key and payload gets the stored answer; another payload is refused.
- */
+/** The shared idempotency claim (server/idempotency.ts), keyed by the caller's account. */
 async function claimKey<T>(
   tx: Executor,
   accountId: string,
@@ -75,32 +73,8 @@ async function claimKey<T>(
   operation: string,
   payload: unknown,
 ): Promise<{ fresh: true } | { fresh: false; response: T }> {
-  const hash = requestHash(payload);
-  const claimed = await tx
-    .insert(idempotencyKeys)
-    .values({ accountId, key, operation, requestHash: hash })
-    .onConflictDoNothing()
-    .returning({ key: idempotencyKeys.key });
-  if (claimed.length > 0) return { fresh: true };
-  const [prior] = await tx
-    .select()
-    .from(idempotencyKeys)
-    .where(and(eq(idempotencyKeys.accountId, accountId), eq(idempotencyKeys.key, key)));
-  if (prior?.operation !== operation || prior.requestHash !== hash) {
-    throw new DomainError(
-      "IDEMPOTENCY_KEY_REUSED",
-      "This request key was already used for a different request.",
-    );
-  }
-  if (!prior.response) throw new DomainError("CONFLICT", "This request is still being processed.");
-  return { fresh: false, response: prior.response as T };
-}
-
-async function storeResponse(tx: Executor, accountId: string, key: string, response: unknown) {
-  await tx
-    .update(idempotencyKeys)
-    .set({ response })
-    .where(and(eq(idempotencyKeys.accountId, accountId), eq(idempotencyKeys.key, key)));
+  const prior = await claimIdempotencyKey<T>(tx, { accountId, key, operation, hash: requestHash(payload) });
+  return prior === null ? { fresh: true } : { fresh: false, response: prior };
 }
 
 function money(field: string, value: string): number {
@@ -215,7 +189,7 @@ export async function moveIn(db: Db, user: SessionUser, input: MoveInInput): Pro
       details: { amountMinor: amount, poolId: pool.id },
     });
     const result: MoveInResult = { couponId: id, amountMinor: amount, fundsAfterMinor: funds.after };
-    await storeResponse(tx, user.accountId, input.idempotencyKey, result);
+    await storeIdempotentResponse(tx, user.accountId, input.idempotencyKey, result);
     return result;
   });
 }
@@ -357,7 +331,7 @@ export async function generate(db: Db, user: SessionUser, input: GenerateInput):
       totalMinor: total,
       fundsAfterMinor: funds.after,
     };
-    await storeResponse(tx, user.accountId, idempotencyKey, result);
+    await storeIdempotentResponse(tx, user.accountId, idempotencyKey, result);
     return result;
   });
 }
@@ -484,7 +458,7 @@ export async function reclaim(db: Db, user: SessionUser, input: ReclaimInput): P
       details: { reclaimedMinor: amount, poolId: pool.id },
     });
     const result: ReclaimResult = { couponId: v.id, reclaimedMinor: amount, fundsAfterMinor: funds.after };
-    await storeResponse(tx, user.accountId, input.idempotencyKey, result);
+    await storeIdempotentResponse(tx, user.accountId, input.idempotencyKey, result);
     return result;
   });
 }

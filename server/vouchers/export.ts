@@ -19,7 +19,7 @@ export const HISTORY_HEADER = [
   "Note",
 ] as const;
 
-const BOM = "\uFEFF";
+export const BOM = "\uFEFF";
 /**
  * ISO-8601 with the offset, in the session's zone: every export runs with TimeZone set to the
  * viewer's zone (the export connection's start-up parameter; SET LOCAL per batch on PGlite).
@@ -49,14 +49,18 @@ function literal(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
-export function historyFileName(couponId: string, timeZone: string, now = new Date()): string {
-  const day = new Intl.DateTimeFormat("en-CA", {
+/** The calendar day in the given zone, "2026-11-26": file names carry the downloader's date. */
+export function localDay(timeZone: string, now = new Date()): string {
+  return new Intl.DateTimeFormat("en-CA", {
     timeZone,
     year: "numeric",
     month: "2-digit",
     day: "2-digit",
   }).format(now);
-  return `coupon-${couponId}-deductions-${day}.csv`;
+}
+
+export function historyFileName(couponId: string, timeZone: string, now = new Date()): string {
+  return `coupon-${couponId}-deductions-${localDay(timeZone, now)}.csv`;
 }
 
 /**
@@ -197,7 +201,7 @@ function copyStream(
  * from the database until the client has taken the previous batch (backpressure). `next`
  * returns null when there is nothing more.
  */
-function batchStream(header: string, next: () => Promise<string | null>): ReadableStream<Uint8Array> {
+export function batchStream(header: string, next: () => Promise<string | null>): ReadableStream<Uint8Array> {
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
@@ -287,13 +291,7 @@ function listColumns() {
 }
 
 export function listFileName(timeZone: string, now = new Date()): string {
-  const day = new Intl.DateTimeFormat("en-CA", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).format(now);
-  return `coupons-${day}.csv`;
+  return `coupons-${localDay(timeZone, now)}.csv`;
 }
 
 /**

@@ -16,9 +16,6 @@ export function newCouponId(): string {
   return `CP-${pick()}-${pick()}`;
 }
 
-/** Re-exported for callers that hash their own payloads. */
-export { requestHash };
-
 function money(field: string, value: string): number {
   try {
     return parseMoney(value);
