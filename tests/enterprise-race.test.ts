@@ -15,7 +15,7 @@ import { callerFor } from "./helpers";
 import { assertLedgerInvariant } from "./invariants";
 
 const drivers = (await testDatabases()).filter((d) => d.name === "postgres");
-const RUNS = Number(process.env.T06_RUNS ?? 25);
+const RUNS = Number(process.env.T06_RUNS ?? 100);
 const PAYMENTS = 16; // 8 by Bob, 8 by Carol
 const NOMINAL = 600; // 6.00: room for 12 payments of 0.50, so some also find it used up
 const EACH = 50;

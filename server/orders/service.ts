@@ -1,13 +1,11 @@
 import { randomInt } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { type Db, rows } from "@/db/client";
-import { accounts, couponLedger, coupons, orders, products } from "@/db/schema";
+import { accounts, orders, products } from "@/db/schema";
 import { DomainError, notFound } from "@/server/errors";
-import { MoneyParseError, parseMoney } from "@/server/money";
-import { formatMoney } from "@/server/money";
-import { claimIdempotencyKey, requestHash, storeIdempotentResponse } from "@/server/idempotency";
-import { candidateVouchers, excludedProducts } from "./queries";
-import { deductionFor, type MatchOrder, UNAVAILABLE_REASONS, unavailableReasons } from "./rules";
+import { requestHash } from "@/server/idempotency";
+import { formatMoney, MoneyParseError, parseMoney } from "@/server/money";
+import { type MatchOrder, type ReasonCode, UNAVAILABLE_REASONS } from "./rules";
 import type { PayInput } from "./schema";
 
 type Actor = { userId: string; accountId: string };
@@ -98,124 +96,94 @@ export type PayResult = {
   paidAt: string;
 };
 
+/** What pay_order() reports when it refuses (SQLSTATE 'VCPAY'; see db/migrations/0005_pay_order_function.sql). */
+type PayRefusal = {
+  code: string;
+  facts: { status?: string; reasons?: ReasonCode[]; deduction?: number; currency?: string };
+};
+
+function payRefusal(e: unknown): PayRefusal | null {
+  for (let c: unknown = e; c && typeof c === "object"; c = (c as { cause?: unknown }).cause) {
+    const err = c as { code?: unknown; message?: unknown; detail?: unknown };
+    if (err.code === "VCPAY" && typeof err.message === "string") {
+      return { code: err.message, facts: typeof err.detail === "string" ? JSON.parse(err.detail) : {} };
+    }
+  }
+  return null;
+}
+
+function refusalError(
+  r: PayRefusal,
+  orderId: string,
+  couponId: string | null,
+  expected: number,
+): DomainError {
+  const { status, reasons = [], deduction = 0, currency = "" } = r.facts;
+  switch (r.code) {
+    case "IDEMPOTENCY_KEY_REUSED":
+      return new DomainError(
+        "IDEMPOTENCY_KEY_REUSED",
+        "This request key was already used for a different request.",
+      );
+    case "CONFLICT":
+      return new DomainError("CONFLICT", "This request is still being processed.");
+    case "ORDER_NOT_FOUND":
+      return notFound("Order");
+    case "ORDER_NOT_PENDING":
+      return status === "Paid"
+        ? new DomainError("ORDER_ALREADY_PAID", "This order is already paid.")
+        : new DomainError(
+            "ORDER_NOT_PAYABLE",
+            `This order is ${String(status).toLowerCase()} and cannot be paid.`,
+          );
+    case "INVALID_INPUT":
+      return new DomainError("INVALID_INPUT", "Without a voucher the deduction must be 0.00.");
+    case "VOUCHER_NOT_FOUND":
+      return notFound("Voucher");
+    case "VOUCHER_NOT_APPLICABLE":
+      return new DomainError(
+        "VOUCHER_NOT_APPLICABLE",
+        `Voucher ${couponId} cannot be used on this order: ${reasons.map((code) => UNAVAILABLE_REASONS[code].toLowerCase()).join("; ")}. Nothing was charged.`,
+      );
+    case "VOUCHER_CHANGED":
+      return new DomainError(
+        "VOUCHER_CHANGED",
+        `Voucher ${couponId} changed since the page was loaded: it now covers ${formatMoney(deduction, currency)}, not ${formatMoney(expected, currency)}. Review the payment again; nothing was charged.`,
+      );
+    default:
+      return new DomainError(
+        "CONFLICT",
+        `Order ${orderId} could not be paid (${r.code}). Nothing was charged.`,
+      );
+  }
+}
+
 /**
- * Confirms a payment (R-MATCH-5..7), exactly once. One READ COMMITTED transaction, locks in a
- * fixed order (idempotency key → order → voucher): claim the key; lock the order, refuse if it is
- * not pending; lock the voucher and re-judge it with the database clock; refuse if the deduction
- * is not what the page showed; conditional debit + ledger row; mark the order paid; store the
- * answer under the key. Any refusal rolls everything back: nothing is charged.
+ * Confirms a payment (R-MATCH-5..7), exactly once, as one statement: the database function
+ * pay_order() claims the idempotency key, locks the order and then the voucher, judges the voucher
+ * with one clock reading under its lock (voucher_reasons(), the SQL twin of unavailableReasons),
+ * refuses if the deduction is not what the page showed, then debits, writes the ledger row, marks
+ * the order paid and stores the answer under the key. One round trip: the voucher's row lock is
+ * never held across the network. Any refusal rolls the whole statement back: nothing is charged.
  */
 export async function payOrder(db: Db, actor: Actor, input: PayInput): Promise<PayResult> {
   const orderId = input.orderId.toUpperCase();
   const couponId = input.couponId?.toUpperCase() ?? null;
-  const hash = requestHash({ orderId, couponId, expected: input.expectedDeductionMinor });
-  if (couponId === null && input.expectedDeductionMinor !== 0) {
+  const expected = input.expectedDeductionMinor;
+  if (couponId === null && expected !== 0) {
     throw new DomainError("INVALID_INPUT", "Without a voucher the deduction must be 0.00.");
   }
-
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`SET LOCAL lock_timeout = '5s'`);
-    const prior = await claimIdempotencyKey<PayResult>(tx, {
-      accountId: actor.accountId,
-      key: input.idempotencyKey,
-      operation: "orders.pay",
-      hash,
-    });
-    if (prior) return prior;
-
-    const [order] = await tx
-      .select()
-      .from(orders)
-      .where(and(eq(orders.id, orderId), eq(orders.accountId, actor.accountId)))
-      .for("update");
-    if (!order) throw notFound("Order");
-    if (order.status === "Paid") throw new DomainError("ORDER_ALREADY_PAID", "This order is already paid.");
-    if (order.status !== "Pending Payment") {
-      throw new DomainError(
-        "ORDER_NOT_PAYABLE",
-        `This order is ${order.status.toLowerCase()} and cannot be paid.`,
-      );
-    }
-
-    let deduction = 0;
-    let paidAt: string | undefined;
-    if (couponId) {
-      const { now, vouchers } = await candidateVouchers(tx, actor.accountId, {
-        onlyId: couponId,
-        forUpdate: true,
-      });
-      const v = vouchers[0];
-      const reasons = v ? unavailableReasons(order, v, now, await excludedProducts(tx)) : [];
-      if (!v || reasons.includes("NOT_USABLE_BY_ACCOUNT")) throw notFound("Voucher");
-      if (reasons.length > 0) {
-        throw new DomainError(
-          "VOUCHER_NOT_APPLICABLE",
-          `Voucher ${v.id} cannot be used on this order: ${reasons.map((r) => UNAVAILABLE_REASONS[r].toLowerCase()).join("; ")}. Nothing was charged.`,
-        );
-      }
-      deduction = deductionFor(order, v);
-      if (deduction !== input.expectedDeductionMinor) {
-        throw new DomainError(
-          "VOUCHER_CHANGED",
-          `Voucher ${v.id} changed since the page was loaded: it now covers ${formatMoney(deduction, order.currency)}, not ${formatMoney(input.expectedDeductionMinor, order.currency)}. Review the payment again; nothing was charged.`,
-        );
-      }
-      // The row is locked; the conditions still guard the write, and validity is judged at this instant.
-      // The row is locked; the conditions still guard the write. One instant, read once, both judges
-      // validity and stamps the ledger row, so no deduction is ever dated at or after expiry (INV-7).
-      const debited = await rows<{ balance: string; at: string }>(
-        tx,
-        sql`WITH t AS (SELECT clock_timestamp() AS at)
-            UPDATE ${coupons} SET balance_minor = balance_minor - ${deduction} FROM t
-            WHERE ${coupons.id} = ${v.id} AND ${coupons.balanceMinor} >= ${deduction} AND ${coupons.reclaimedAt} IS NULL
-              AND ${coupons.effectiveFrom} <= t.at AND ${coupons.expiresAt} > t.at
-            RETURNING ${coupons.balanceMinor}::text AS balance, t.at::text AS at`,
-      );
-      const after = debited[0];
-      if (!after) {
-        throw new DomainError(
-          "VOUCHER_NOT_APPLICABLE",
-          `Voucher ${v.id} expired or was used up just now. Nothing was charged.`,
-        );
-      }
-      paidAt = after.at;
-      await tx.insert(couponLedger).values({
-        couponId: v.id,
-        accountId: actor.accountId,
-        actorUserId: actor.userId,
-        type: "Deduction",
-        amountMinor: deduction,
-        balanceAfterMinor: Number(after.balance),
-        orderId: order.id,
-        // Stamped under the voucher's row lock, at the instant validity was judged, so ledger order
-        // matches balance order under concurrency (the default now() is the transaction start).
-        createdAt: after.at,
-      });
-    }
-
-    const [paid] = await tx
-      .update(orders)
-      .set({
-        status: "Paid",
-        couponId,
-        voucherMinor: deduction,
-        cashMinor: order.amountMinor - deduction,
-        paidAt: paidAt ?? (sql`clock_timestamp()` as unknown as string),
-      })
-      .where(and(eq(orders.id, order.id), eq(orders.status, "Pending Payment")))
-      .returning({
-        paidAt: sql<string>`to_char(${orders.paidAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
-      });
-    if (!paid) throw new DomainError("ORDER_ALREADY_PAID", "This order is already paid.");
-    const result: PayResult = {
-      orderId: order.id,
-      status: "Paid",
-      couponId,
-      voucherMinor: deduction,
-      cashMinor: order.amountMinor - deduction,
-      paidAt: paid.paidAt,
-    };
-    await storeIdempotentResponse(tx, actor.accountId, input.idempotencyKey, result);
-    return result;
-  });
+  const hash = requestHash({ orderId, couponId, expected });
+  try {
+    const [row] = await rows<{ answer: PayResult }>(
+      db,
+      sql`SELECT pay_order(${actor.accountId}, ${actor.userId}, ${input.idempotencyKey}, ${hash},
+                           ${orderId}, ${couponId}, ${expected}) AS answer`,
+    );
+    if (!row) throw new Error("pay_order returned no row");
+    return row.answer;
+  } catch (e) {
+    const refusal = payRefusal(e);
+    throw refusal ? refusalError(refusal, orderId, couponId, expected) : e;
+  }
 }
