@@ -1,6 +1,7 @@
 /**
  * Voucher matching for the payment page (R-MATCH-1..5): one pure function, no I/O.
- * The same function judges the page and, inside the payment transaction, the chosen voucher.
+ * It judges the payment page; inside the payment, its SQL twin voucher_reasons() (migration 0005,
+ * kept equal by tests/orders-pay-function.test.ts) judges the locked voucher.
  */
 
 export const UNAVAILABLE_REASONS = {
