@@ -196,10 +196,23 @@ async function rawOrders(sql: postgres.Sql, hot: boolean, base: number, count: n
 }
 
 /** The raw money transaction: k = base + client + clients·n is this transaction's own order. */
-function rawScript(dir: string, hot: boolean): string {
+function rawScript(dir: string, hot: boolean, fn = false): string {
   const vid = hot ? `'${PAY.hot}'` : `'CP-PAY-' || lpad(:aid::text, 4, '0')`;
   const acct = hot ? `'${PAY.hotOwner}'` : `(${DATA.accountId(0)}::bigint + :aid)::text`;
-  const file = path.join(dir, `pay-raw-${hot ? "hot" : "spread"}.pgbench.sql`);
+  const file = path.join(dir, `pay-raw-${hot ? "hot" : "spread"}${fn ? "-fn" : ""}.pgbench.sql`);
+  if (fn) {
+    // The app's own money statement, without Node: pay_order() exactly as orders.pay calls it.
+    const user = hot ? `'bench-u-${Number(PAY.hotOwner) - Number(DATA.accountId(0))}'` : `'bench-u-' || :aid`;
+    writeFileSync(
+      file,
+      `\\set k :base + :client_id + :nc * :n
+\\set n :n + 1
+\\set aid 1 + :k % ${DATA.accounts}
+SELECT pay_order(${acct}, ${user}, 'pgb-${TAG}-' || :k, 'h', 'ORD-BR-${TAG}-' || :k, ${vid}, 1);
+`,
+    );
+    return file;
+  }
   writeFileSync(
     file,
     `\\set k :base + :client_id + :nc * :n
@@ -580,13 +593,17 @@ async function main() {
   const matchReq = (): HttpReq => ({ path: matchPath, headers: { cookie: cookie(PAY.matchAccount) } });
 
   let rawBase = 1;
-  const rawFiles = { spread: rawScript(dir, false), hot: rawScript(dir, true) };
-  const raw = async (hot: boolean, c: number, seconds: number) => {
+  const rawFiles = {
+    spread: rawScript(dir, false),
+    hot: rawScript(dir, true),
+    fn: rawScript(dir, false, true),
+  };
+  const raw = async (hot: boolean, c: number, seconds: number, fn = false) => {
     // Enough pending orders for a fast run (checked afterwards: every transaction must have paid its order).
     const count = Math.ceil(c * (c === 1 ? 4_000 : 1_500) * (seconds + 1)) + 1_000;
     await rawOrders(sql, hot, rawBase, count);
     const r = runPgbench(
-      hot ? rawFiles.hot : rawFiles.spread,
+      fn ? rawFiles.fn : hot ? rawFiles.hot : rawFiles.spread,
       { base: rawBase, nc: c, n: 0 },
       c,
       seconds,
@@ -645,6 +662,7 @@ async function main() {
       ping: "health.ping over HTTP",
       paySpread: "orders.pay over HTTP, spread",
       payHot: "orders.pay over HTTP, hot voucher",
+      fnSpread: "pay_order() alone, spread (pgbench)",
       rawMatch: "raw: the page's voucher statement (pgbench)",
       match: "orders.paymentOptions over HTTP",
     };
@@ -660,6 +678,7 @@ async function main() {
       await go(L.rawSpread, c, SECONDS, true, () => raw(false, c, SECONDS));
       await go(L.ping, c, SECONDS, true, () => runHttp(http, pingReq, c, SECONDS));
       await go(L.paySpread, c, SECONDS, true, () => runHttp(http, spreadReq, c, SECONDS));
+      await go(L.fnSpread, c, SECONDS, true, () => raw(false, c, SECONDS, true));
     }
     for (const c of SAT) {
       await go(L.rawHot, c, SECONDS, true, () => raw(true, c, SECONDS));
@@ -696,6 +715,7 @@ async function main() {
     ping: "health.ping over HTTP",
     paySpread: "orders.pay over HTTP, spread",
     payHot: "orders.pay over HTTP, hot voucher",
+    fnSpread: "pay_order() alone, spread (pgbench)",
     rawMatch: "raw: the page's voucher statement (pgbench)",
     match: "orders.paymentOptions over HTTP",
   };
@@ -754,7 +774,7 @@ async function main() {
     );
   }
 
-  const mainRows = runs.map((m) => row(m, m.label.startsWith("raw")));
+  const mainRows = runs.map((m) => row(m, m.label.includes("(pgbench)")));
   const stmtList = (cs: Captured[]) =>
     cs
       .map(
@@ -781,6 +801,8 @@ One \`next start\` (${build}), \`DATABASE_URL\` → ${BENCH_DB}, pool of 10.
   ledger \`INSERT\` (Deduction, balance after); \`UPDATE orders SET status = 'Paid' … WHERE id = … AND status = 'Pending Payment'\`;
   \`COMMIT\`. Every transaction pays its own pending order (k = base + client_id + clients·n, pgbench variables);
   spread: voucher CP-PAY-(1 + k mod 1000); hot: ${PAY.hot}. Latency from \`pgbench -l\`.
+* **pay_order() alone**: the same pgbench loop and orders, but each transaction is the app's own money statement
+  \`SELECT pay_order(account, user, key, hash, order, voucher, 1)\` (what orders.pay sends, without Node and HTTP).
 * **ping**: \`GET /api/trpc/health.ping\` (no session, no database).
 * **orders.pay**: \`POST /api/trpc/orders.pay\`, body \`{"orderId","couponId","expectedDeductionMinor":1,"idempotencyKey"}\`
   (no transformer), cookie of the order's owner. Every request is a distinct pending order with a fresh idempotency
@@ -811,7 +833,7 @@ CPU profile of ${500} in-process payOrder calls (V8 sampling profiler, self time
 
 ${table(["where", "share of CPU", "ms/call"], prof.cpuBuckets, ["l", "r", "r"])}
 
-orders.pay sends **${prof.payStatements.length} statements** (BEGIN, ${prof.payStatements.length - 2} inside, COMMIT), each a round trip, plus the
+orders.pay sends **${prof.payStatements.length} statement${prof.payStatements.length === 1 ? "" : "s"}**, each a round trip, plus the
 session lookup of the tRPC middleware (${prof.payStatements.length + 1} in all); the raw transaction is 3 statements + BEGIN/COMMIT:
 
 ${stmtList(prof.payStatements)}
@@ -850,26 +872,19 @@ ${
    with \`count(*) FILTER (…)\` per reason; then Node handles ≤ 200 rows.`
     : `2. **The page fetches ${prof.candidateSql.rows.toLocaleString("en-US")} rows** (narrowed in SQL) and judges only those in Node.`
 }
-3. **orders.pay is ${prof.payStatements.length + 1} round trips** (session lookup, BEGIN, then inside the transaction: \`SET LOCAL lock_timeout\`,
-   idempotency claim, order \`FOR UPDATE\`, voucher \`FOR UPDATE\`, the excluded-products list, debit, ledger insert,
-   order update, idempotency response, then COMMIT) against 5 for the raw transaction, and only the session lookup is a named
-   prepared statement: drizzle builds every other statement's SQL on each call and PostgreSQL parses and plans it.
-   Cheapest wins: cache \`excludedProducts\` (a tiny table changed by operators; or join it into the voucher select);
-   set \`lock_timeout\` once per connection (postgres.js \`connection\` options) instead of \`SET LOCAL\` per payment;
-   store the idempotent answer in the same statement as the order update (a CTE); prepare the fixed statements
-   (\`.prepare(name)\` through \`preparedQuery\`, as the list and session already do). Where the Node CPU goes (profile
-   above): ${prof.cpuBuckets
-     .slice(0, 4)
-     .map(([k, share]) => `${k} ${share}`)
-     .join("; ")}. One round trip instead of ${prof.payStatements.length} (a single SQL
-   statement or function doing claim, locks, debit, ledger row, order update and stored answer) removes most of both.
+3. **orders.pay is ${prof.payStatements.length + 1} round trips** (the session lookup, then ${
+      prof.payStatements.length === 1
+        ? "one `SELECT pay_order(…)`: the database function claims the key, locks order and voucher, judges, debits, writes the ledger row, marks the order paid and stores the answer"
+        : "the statements listed above"
+    }). Where its Node CPU goes (profile above): ${prof.cpuBuckets
+      .slice(0, 4)
+      .map(([k, share]) => `${k} ${share}`)
+      .join("; ")}.
 4. **Throughput is Node-bound** (server CPU per request above, one core): a second \`next start\` process on the other
    core raised throughput ×1.6–1.7 in the framework-floor study (/work/shared/research/performance-floor.md §5).
-5. **Hot voucher tail latency:** the voucher's row lock is held from its \`FOR UPDATE\` until COMMIT, i.e. across six
-   round trips through a saturated Node event loop, so payments on one voucher queue behind each other (p95/p99 above,
-   against the raw transaction that holds the lock for one statement and a commit). Fewer round trips (3) shorten the
-   hold; so would taking the voucher lock last, right before the debit (it is already the last lock taken, but the
-   excluded-products query and the pure re-check run while it is held: load the exclusion list before locking).
+5. **Hot voucher:** payments on one voucher are serialised by its row lock, held from the function's \`FOR UPDATE\`
+   to COMMIT (the WAL flush included, \`synchronous_commit\` on) — inside PostgreSQL only, never across a round trip.
+   The raw transaction on the same row (hot, above) is the ceiling for any implementation.
 `,
   );
   log(lines.join("\n"));
