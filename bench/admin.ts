@@ -25,7 +25,7 @@ import postgres from "postgres";
 import { type Db, openDatabase } from "@/db/client";
 import { parseListParams } from "@/lib/coupon-list-params";
 import * as schema from "@/db/schema";
-import { resolveAccountScope } from "@/server/auth/access";
+import { resolveAccountScope, viewableAccounts } from "@/server/auth/access";
 import { hashPassword } from "@/server/auth/password";
 import { getSessionUser } from "@/server/auth/session";
 import { streamCouponList } from "@/server/vouchers/export";
@@ -128,24 +128,25 @@ async function captureAndProfile() {
   const user = await getSessionUser(db, TOKEN);
   if (!user) throw new Error("admin session not found");
   const scope = await resolveAccountScope(db, user, "all");
-  if (!Array.isArray(scope)) throw new Error(`unexpected scope ${String(scope)}`);
+  if (!scope || scope === "operator-all" || scope.kind !== "viewable")
+    throw new Error(`unexpected scope ${JSON.stringify(scope)}`);
+  const ids = (await viewableAccounts(db, user)).map((a) => a.id);
   const input = listInput.parse({});
   const page = await listCoupons(db, scope, input);
   recording = false;
   const session = captured.find((c) => /from "sessions"/i.test(c.query));
-  const viewable = captured.find((c) => /admin_permissions/i.test(c.query));
   const list = captured.find((c) => /from "coupons"/i.test(c.query));
-  if (!list || !session || !viewable) throw new Error("could not capture the session / scope / list SQL");
+  if (!list || !session) throw new Error("could not capture the session / list SQL");
 
   const steps: [string, number, () => unknown][] = [
     ["getSessionUser (1 prepared query)", 500, () => getSessionUser(db, TOKEN)],
     [
-      `resolveAccountScope("all") (viewableAccounts: ${scope.length} rows)`,
+      'resolveAccountScope("all") (no query: the list statement reads the accounts)',
       200,
       () => resolveAccountScope(db, user, "all"),
     ],
     [
-      `listCoupons over ${scope.length} accounts (prepared, ${scope.length + 1} parameters)`,
+      `listCoupons "All" over ${ids.length} accounts (prepared; the accounts read inside it)`,
       200,
       () => listCoupons(db, scope, input),
     ],
@@ -180,14 +181,13 @@ async function captureAndProfile() {
     `EXPLAIN (ANALYZE, BUFFERS, TIMING OFF) ${list.query}`,
     list.params as never[],
   );
-  const alternatives = await alternativesTimed(sql, list, scope);
+  const alternatives = await alternativesTimed(sql, list, ids);
   await sql.end();
   return {
     alternatives,
     session,
-    viewable,
     list,
-    accounts: scope.length,
+    accounts: ids.length,
     rows: page.items.length,
     distinctAccounts: new Set(page.items.map((i) => i.accountId)).size,
     steps: out,
@@ -388,7 +388,7 @@ async function captureExportSql(): Promise<string> {
     const parsed = parseListParams(new URL(`http://x${EXPORT_PATH}`).searchParams);
     if (!parsed.ok) throw new Error(parsed.error);
     const scope = await resolveAccountScope(handle.db, user, parsed.value.accountId);
-    if (!Array.isArray(scope)) throw new Error("unexpected export scope");
+    if (!scope || scope === "operator-all") throw new Error("unexpected export scope");
     const proxied = {
       ...handle,
       url: `postgres://${target.username || "postgres"}@127.0.0.1:${port}${target.pathname}`,
@@ -655,11 +655,11 @@ and the **Cards and Coupons** permission for \`bench-admin\` on ${FIN}. "All" th
 (the financial account and its 1,000 members) over the 1,000,000 vouchers of \`bench:data\` (plus any \`bench:pay\` vouchers
 in those accounts). One \`next start\` (${build}), \`DATABASE_URL\` → ${BENCH_DB}, pool of 10.
 * **raw**: the exact statement \`coupons.list\` sends for "All" (captured from \`listCoupons\` through postgres.js's
-  \`debug\` hook), run by \`pgbench -M prepared -j 1\`. pgbench allows at most 256 parameters per command, so the
-  ${cap.accounts} account IDs are inlined as literals (the app binds them as parameters of a named prepared statement).
+  \`debug\` hook), run by \`pgbench -M prepared -j 1\`; it reads the ${cap.accounts} visible accounts itself (the admin's own
+  account UID is inlined as a literal, the other values stay parameters).
 * **ping**: \`GET /api/trpc/health.ping\`.
 * **list**: \`GET /api/trpc/coupons.list?input=${JSON.stringify(INPUT)}\` (the tab's defaults: all types, sort issued desc,
-  20 rows) with the admin's cookie: session lookup, account scope (viewableAccounts), the list statement, zod.
+  20 rows) with the admin's cookie: session lookup, the list statement (which reads the visible accounts), zod.
 * autocannon 9 in this process, every response timed; warm-up ${WARMUP} s per target at c=10, then at each c raw, ping,
   list for ${SECONDS} s each; one repetition. "other CPU" as in the other sections (above ≈0.1 core: disturbed).
 * **export**: \`GET ${EXPORT_PATH}\` (curl → /dev/null) vs \`psql -f <the same COPY>\` → /dev/null with
@@ -709,20 +709,17 @@ ${
    and sort by itself once the global index exists.`
     : `1. **"All" reads the page in index order** (plan above): ${cap.alternatives[0]?.[1] ?? "–"} ms per page at the database for ${cap.accounts} accounts
    over ≈1 M vouchers (table above; for comparison, the per-account top-N rewrite: ${cap.alternatives[1]?.[1] ?? "–"} ms). What is left per request
-   is Node work: session, scope query, ${cap.accounts + 1} bound parameters, zod, JSON (in-process table above).`
+   is Node work: session, the list statement, zod, JSON (in-process table above).`
 }
-2. **One prepared statement per account count.** The statement binds each account as its own parameter (${cap.accounts + 1}
-   parameters) and the prepared-statement cache key includes the number of accounts, so each distinct scope size is a
-   new named statement on each pooled connection. \`account_id = ANY($1::text[])\` gives one shape for any scope.
-3. **The scope is resolved by a separate query on every request** (\`viewableAccounts\`, ${cap.accounts} rows, about
-   ${cap.steps[1]?.[1] ?? "–"} ms wall in-process) and sent back as ${cap.accounts} parameters; the list could take the scope as a
-   sub-select (\`account_id IN (SELECT … FROM admin_permissions … financial_relationships …)\`), one round trip instead of two.
+2. **"All" is one statement and one round trip.** The list reads the visible accounts itself
+   (\`account_id = ANY(ARRAY(SELECT … admin_permissions … financial_relationships …))\`, an InitPlan), binding only the
+   user and their own account: one prepared statement whatever the number of accounts, no scope query, no id list sent.
 ${
   exp && /Sort/.test(exp.plan)
-    ? `4. **Export:** the app runs the same COPY as psql and passes it through, so its time is PostgreSQL's (sort of ≈1 M rows,
+    ? `3. **Export:** the app runs the same COPY as psql and passes it through, so its time is PostgreSQL's (sort of ≈1 M rows,
    then formatting); the first data row waits for the sort (${exp ? fmt(exp.fr.firstRow) : "–"} ms above). With the global index of 1 it can
    stream in index order from the first row, like the per-voucher export does.`
-    : `4. **Export:** the app runs the same COPY as psql and passes it through, so its time is PostgreSQL's; the plan reads in
+    : `3. **Export:** the app runs the same COPY as psql and passes it through, so its time is PostgreSQL's; the plan reads in
    index order (no sort), so the first data row follows the first byte closely (${exp ? fmt(exp.fr.firstRow) : "–"} ms above).`
 }
 `,

@@ -91,7 +91,7 @@ async function captureListSql(): Promise<{ list: Captured; session: Captured; ro
   const db = drizzle(sql, { schema, casing: "snake_case" }) as unknown as Db;
   const accountId = DATA.accountId(1);
   await getSessionUser(db, DATA.token(accountId));
-  const result = await listCoupons(db, [accountId], listInput.parse(INPUT));
+  const result = await listCoupons(db, { kind: "account", accountId }, listInput.parse(INPUT));
   await sql.end();
   const session = captured.find((c) => /from "sessions"/i.test(c.query));
   const list = captured.find((c) => /from "coupons"/i.test(c.query));
@@ -226,7 +226,7 @@ async function breakdown(captured: { list: Captured; session: Captured }): Promi
   const input = listInput.parse(INPUT);
   const accounts = Array.from({ length: DATA.accounts }, (_, i) => DATA.accountId(i + 1));
   const pick = () => accounts[Math.floor(Math.random() * accounts.length)] as string;
-  const sample = await listCoupons(db, [pick()], input);
+  const sample = await listCoupons(db, { kind: "account", accountId: pick() }, input);
   // Same select as getSessionUser (server/auth/session.ts), but built once as a named prepared statement.
   const preparedSession = db
     .select({
@@ -248,7 +248,10 @@ async function breakdown(captured: { list: Captured; session: Captured }): Promi
     .prepare("bench_session_user");
   const steps: [string, () => unknown][] = [
     ["getSessionUser (1 query: sessions ⋈ users ⋈ accounts)", () => getSessionUser(db, DATA.token(pick()))],
-    ["listCoupons (1 keyset query, 51 rows, row mapping)", () => listCoupons(db, [pick()], input)],
+    [
+      "listCoupons (1 keyset query, 51 rows, row mapping)",
+      () => listCoupons(db, { kind: "account", accountId: pick() }, input),
+    ],
     [
       "  the same list statement on postgres.js alone (sql.unsafe, no drizzle)",
       () => {

@@ -1,8 +1,26 @@
-import { and, eq, inArray, isNull, or, sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { type Executor, rows } from "@/db/client";
-import { preparedQuery } from "@/db/prepared";
-import { accounts, adminPermissions, financialRelationships } from "@/db/schema";
 import type { SessionUser } from "./session";
+
+/**
+ * The ids of the accounts a customer (not the operator) may see (R-ENT-3, R-ENT-4): their own,
+ * the financial accounts they hold the Cards and Coupons permission for (not revoked), and the
+ * members those manage through a live financial relationship. The one definition of the rule:
+ * canViewAccount, viewableAccounts and the "All" scope of the list, totals and exports (scopeWhere
+ * in server/vouchers/queries.ts) embed it, so it is read by the very statement that uses it and a
+ * revoke applies to the next request. The values go in as given: bound values, or placeholders of
+ * a prepared statement. May repeat an id.
+ */
+export function viewableAccountIdsSql(userId: unknown, ownAccountId: unknown): SQL {
+  return sql`SELECT ${ownAccountId}::text
+    UNION ALL
+    SELECT p.financial_account_id FROM admin_permissions p
+     WHERE p.user_id = ${userId} AND p.permission = 'cards_and_coupons' AND NOT p.revoked
+    UNION ALL
+    SELECT r.member_account_id FROM admin_permissions p
+      JOIN financial_relationships r ON r.financial_account_id = p.financial_account_id AND r.ended_at IS NULL
+     WHERE p.user_id = ${userId} AND p.permission = 'cards_and_coupons' AND NOT p.revoked`;
+}
 
 /**
  * May this user see the given account's vouchers? Own account: yes. The platform operator:
@@ -12,19 +30,13 @@ import type { SessionUser } from "./session";
  */
 export async function canViewAccount(db: Executor, user: SessionUser, accountId: string): Promise<boolean> {
   if (accountId === user.accountId) return true;
-  if (user.role === "operator") {
-    const found = await rows<{ ok: number }>(db, sql`SELECT 1 AS ok FROM accounts WHERE id = ${accountId}`);
-    return found.length > 0;
-  }
   const found = await rows<{ ok: number }>(
     db,
-    sql`SELECT 1 AS ok FROM admin_permissions p
-        WHERE p.user_id = ${user.userId} AND p.permission = 'cards_and_coupons' AND NOT p.revoked
-          AND (p.financial_account_id = ${accountId}
-               OR EXISTS (SELECT 1 FROM financial_relationships r
-                          WHERE r.financial_account_id = p.financial_account_id
-                            AND r.member_account_id = ${accountId} AND r.ended_at IS NULL))
-        LIMIT 1`,
+    user.role === "operator"
+      ? sql`SELECT 1 AS ok FROM accounts WHERE id = ${accountId}`
+      : // A restriction on the derived table reaches every branch: an index lookup, not the whole set.
+        sql`SELECT 1 AS ok FROM (${viewableAccountIdsSql(user.userId, user.accountId)}) v(id)
+            WHERE v.id = ${accountId} LIMIT 1`,
   );
   return found.length > 0;
 }
@@ -44,70 +56,34 @@ export async function viewableAccounts(
   return rows<{ id: string; name: string }>(
     db,
     sql`SELECT a.id, a.name FROM accounts a
-        WHERE a.id = ${user.accountId}
-           OR a.id IN (
-             SELECT p.financial_account_id FROM admin_permissions p
-              WHERE p.user_id = ${user.userId} AND p.permission = 'cards_and_coupons' AND NOT p.revoked
-             UNION
-             SELECT r.member_account_id FROM admin_permissions p
-               JOIN financial_relationships r ON r.financial_account_id = p.financial_account_id AND r.ended_at IS NULL
-              WHERE p.user_id = ${user.userId} AND p.permission = 'cards_and_coupons' AND NOT p.revoked)
+        WHERE a.id IN (${viewableAccountIdsSql(user.userId, user.accountId)})
         ORDER BY a.id = ${user.accountId} DESC, a.id`,
   );
 }
 
 /**
- * The accounts a list call acts on: one UID, or "all" the caller may see. `null` when the
- * caller may not see the requested account (answer: not found). Shared by tRPC and the CSV route.
+ * The accounts a list call acts on (R-LIST-5): one account, or "all" that a customer may see. "All"
+ * is not resolved here: the list, totals and export statements read it themselves
+ * (viewableAccountIdsSql), so there is no extra query and no id list sent back per request.
+ */
+export type AccountScope =
+  | { kind: "account"; accountId: string }
+  | { kind: "viewable"; userId: string; ownAccountId: string };
+
+/**
+ * The scope of a list call: one UID, or "all" the caller may see. `null` when the caller may
+ * not see the requested account (answer: not found). Shared by tRPC and the CSV route.
  */
 export async function resolveAccountScope(
   db: Executor,
   user: SessionUser,
   requested: string | undefined,
-): Promise<string[] | null | "operator-all"> {
+): Promise<AccountScope | null | "operator-all"> {
   const target = requested ?? user.accountId;
   if (target === "all") {
     if (user.role === "operator") return "operator-all";
-    const ids = (await viewableAccountIds(db).execute({ me: user.accountId, user: user.userId })).map(
-      (a) => a.id,
-    );
-    return ids.length ? ids : [user.accountId];
+    // Without any grant this is just the caller's own account.
+    return { kind: "viewable", userId: user.userId, ownAccountId: user.accountId };
   }
-  return (await canViewAccount(db, user, target)) ? [target] : null;
+  return (await canViewAccount(db, user, target)) ? { kind: "account", accountId: target } : null;
 }
-
-/** The ids of `viewableAccounts`, as one prepared statement: "All" resolves on every request. */
-const viewableAccountIds = (db: Executor) =>
-  preparedQuery(db, "viewable-account-ids", () => {
-    const granted = db
-      .select({ id: adminPermissions.financialAccountId })
-      .from(adminPermissions)
-      .where(
-        and(
-          eq(adminPermissions.userId, sql.placeholder("user")),
-          eq(adminPermissions.permission, "cards_and_coupons"),
-          eq(adminPermissions.revoked, false),
-        ),
-      );
-    const managed = db
-      .select({ id: financialRelationships.memberAccountId })
-      .from(financialRelationships)
-      .where(
-        and(
-          inArray(financialRelationships.financialAccountId, granted),
-          isNull(financialRelationships.endedAt),
-        ),
-      );
-    return db
-      .select({ id: accounts.id })
-      .from(accounts)
-      .where(
-        or(
-          eq(accounts.id, sql.placeholder("me")),
-          inArray(accounts.id, granted),
-          inArray(accounts.id, managed),
-        ),
-      )
-      .orderBy(accounts.id)
-      .prepare("viewable_account_ids");
-  });

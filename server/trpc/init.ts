@@ -88,13 +88,14 @@ export const accountInput = z.object({
 
 /**
  * Resolves the accounts a call acts on and checks the caller may (R-SEC-1, R-ENT-3):
- * `ctx.accountIds` is never empty. An account the caller may not see is "not found",
- * never a hint that it exists. Permissions are read on every request: a revoke takes effect at once.
+ * `ctx.scope` is one account, or "all" the caller may see (always including their own), which
+ * the list statement reads itself. An account the caller may not see is "not found", never a
+ * hint that it exists. Permissions are read on every request: a revoke takes effect at once.
  */
 export const accountProcedure = authedProcedure.input(accountInput).use(async ({ ctx, input, next }) => {
   const scope = await resolveAccountScope(ctx.handle.db, ctx.user, input.accountId);
   if (scope === "operator-all")
     throw new TRPCError({ code: "BAD_REQUEST", message: "Choose one account to view." });
   if (!scope) throw new TRPCError({ code: "NOT_FOUND", message: "Account not found" });
-  return next({ ctx: { ...ctx, accountIds: scope } });
+  return next({ ctx: { ...ctx, scope } });
 });

@@ -2,6 +2,7 @@ import { sql as dsql, eq, type SQL } from "drizzle-orm";
 import postgres from "postgres";
 import { type DatabaseHandle, type Executor, rows } from "@/db/client";
 import { accounts, coupons } from "@/db/schema";
+import type { AccountScope } from "@/server/auth/access";
 import { csvRecord } from "@/server/csv";
 import { encodeCursor } from "./cursor";
 import { listPlan, statusSql } from "./queries";
@@ -300,14 +301,14 @@ export function listFileName(timeZone: string, now = new Date()): string {
  */
 export function streamCouponList(
   handle: DatabaseHandle,
-  accountIds: readonly string[],
+  scope: AccountScope,
   input: ListInput,
   timeZone: string,
 ): ReadableStream<Uint8Array> {
   const header = BOM + csvRecord([...LIST_HEADER]);
   const cols = listColumns();
   const query = (db: Executor, state: ListInput) => {
-    const { col, where, order } = listPlan(accountIds, state);
+    const { col, where, order } = listPlan(scope, state);
     return db
       .select({
         ...cols,
@@ -327,7 +328,7 @@ export function streamCouponList(
   let state: ListInput = { ...input, cursor: undefined };
   if (handle.kind === "postgres" && handle.url) {
     // The same plan with only the printed columns (Drizzle selects SQL fragments by position).
-    const { where, order } = listPlan(accountIds, state);
+    const { where, order } = listPlan(scope, state);
     const { sql: text, params } = handle.db
       .select(cols)
       .from(coupons)
@@ -366,8 +367,6 @@ function inlineParams(text: string, params: unknown[]): string {
   return text.replace(/\$(\d+)/g, (_m, n: string) => {
     const v = params[Number(n) - 1];
     if (typeof v === "string") return literal(v);
-    if (Array.isArray(v) && v.every((x) => typeof x === "string"))
-      return `ARRAY[${v.map(literal).join(", ")}]::text[]`;
     if (typeof v === "number" && Number.isFinite(v)) return String(v);
     if (typeof v === "boolean") return v ? "true" : "false";
     throw new Error("unsupported parameter in export query");

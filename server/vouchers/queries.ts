@@ -2,6 +2,7 @@ import { and, asc, desc, eq, type SQL, sql } from "drizzle-orm";
 import { type Executor, rows } from "@/db/client";
 import { accounts, couponLedger, coupons, couponShares } from "@/db/schema";
 import { preparedQuery } from "@/db/prepared";
+import { type AccountScope, viewableAccountIdsSql } from "@/server/auth/access";
 import { notFound } from "@/server/errors";
 import { decodeCursor, encodeCursor } from "./cursor";
 import type { CouponStatus } from "./rules";
@@ -77,16 +78,22 @@ const SORT_COLUMN = {
  * statement (the value is then recorded for `execute`).
  */
 type Bind = (name: string, value: unknown) => unknown;
-/** Arrays go in as one parameter (a bare array would be spread into a list by the sql template). */
-const direct: Bind = (_name, value) => (Array.isArray(value) ? sql.param(value) : value);
+const direct: Bind = (_name, value) => value;
 
-function filterWhereWith(bind: Bind, accountIds: readonly string[], f: ListFilters): SQL {
-  const parts: SQL[] = [
-    accountIds.length === 1
-      ? eq(coupons.accountId, bind("a0", accountIds[0]) as string)
-      : // One array parameter whatever the number of accounts: one prepared statement for all sizes.
-        sql`${coupons.accountId} = ANY(${bind("ids", [...accountIds])}::text[])`,
-  ];
+/**
+ * The accounts' condition. "All" reads the viewable accounts inside the statement (no query before
+ * it, no id list sent): ARRAY(…) is an InitPlan, run once, and the scan keeps the sort's index
+ * order with LIMIT (IN (…) would be planned as a semi-join, its shape up to the estimates).
+ * The user and the own account are the only values: one prepared statement for any number of accounts.
+ */
+function scopeWhere(bind: Bind, scope: AccountScope): SQL {
+  if (scope.kind === "account") return eq(coupons.accountId, bind("account", scope.accountId) as string);
+  const ids = viewableAccountIdsSql(bind("user", scope.userId), bind("own", scope.ownAccountId));
+  return sql`${coupons.accountId} = ANY(ARRAY(${ids}))`;
+}
+
+function filterWhereWith(bind: Bind, scope: AccountScope, f: ListFilters): SQL {
+  const parts: SQL[] = [scopeWhere(bind, scope)];
   const type = TYPE_FILTERS[f.type];
   if (type) parts.push(eq(coupons.couponType, bind("type", type) as typeof type));
   if (f.status) parts.push(STATUS_WHERE[STATUS_FILTERS[f.status]]);
@@ -101,12 +108,11 @@ function filterWhereWith(bind: Bind, accountIds: readonly string[], f: ListFilte
 }
 
 /** The WHERE for the accounts' list under the filters; shared by the list, the totals and the exports. */
-export const filterWhere = (accountIds: readonly string[], f: ListFilters): SQL =>
-  filterWhereWith(direct, accountIds, f);
+export const filterWhere = (scope: AccountScope, f: ListFilters): SQL => filterWhereWith(direct, scope, f);
 
-function listPlanWith(bind: Bind, accountIds: readonly string[], input: ListInput) {
+function listPlanWith(bind: Bind, scope: AccountScope, input: ListInput) {
   const col = SORT_COLUMN[input.sort];
-  const where: SQL[] = [filterWhereWith(bind, accountIds, input)];
+  const where: SQL[] = [filterWhereWith(bind, scope, input)];
   if (input.cursor) {
     const c = decodeCursor(input.cursor, `${input.sort}:${input.dir}`);
     const cmp = input.dir === "desc" ? sql`<` : sql`>`;
@@ -119,8 +125,7 @@ function listPlanWith(bind: Bind, accountIds: readonly string[], input: ListInpu
 }
 
 /** WHERE (filters and keyset position) and ORDER BY of a list; shared by the page and the export. */
-export const listPlan = (accountIds: readonly string[], input: ListInput) =>
-  listPlanWith(direct, accountIds, input);
+export const listPlan = (scope: AccountScope, input: ListInput) => listPlanWith(direct, scope, input);
 
 /**
  * Timestamps leave the server as ISO-8601 UTC strings whichever driver read them and whatever
@@ -165,17 +170,17 @@ function toRow(
 
 /**
  * One page of the Coupons tab (R-LIST-1..3): one indexed keyset query, no OFFSET. Prepared once
- * per query shape (filters present, sort, cursor or not, number of accounts); values are bound.
+ * per query shape (filters present, sort, cursor or not, one account or "All"); values are bound.
  */
-export async function listCoupons(db: Executor, accountIds: readonly string[], input: ListInput) {
+export async function listCoupons(db: Executor, scope: AccountScope, input: ListInput) {
   const values: Record<string, unknown> = { limit: input.limit + 1 };
   const bind: Bind = (name, value) => {
     values[name] = value;
     return sql.placeholder(name);
   };
-  const { col, where, order } = listPlanWith(bind, accountIds, input);
+  const { col, where, order } = listPlanWith(bind, scope, input);
   const shape = [
-    accountIds.length === 1 ? "one" : "many",
+    scope.kind,
     input.type,
     input.status ?? "",
     input.q ? "q" : "",
@@ -208,14 +213,14 @@ export async function listCoupons(db: Executor, accountIds: readonly string[], i
 }
 
 /** Totals above the table (R-LIST-4), over the same filter as the list; per currency. */
-export async function couponTotals(db: Executor, accountIds: readonly string[], f: ListFilters) {
+export async function couponTotals(db: Executor, scope: AccountScope, f: ListFilters) {
   const found = await rows<{ currency: string; count: string; available: string; expiring: string }>(
     db,
     sql`SELECT ${coupons.currency} AS currency, count(*)::text AS count,
           coalesce(sum(${coupons.balanceMinor}) FILTER (WHERE ${coupons.couponType} = 'Cash Coupon' AND ${STATUS_WHERE.Available}), 0)::text AS available,
           coalesce(sum(${coupons.balanceMinor}) FILTER (WHERE ${coupons.couponType} = 'Cash Coupon' AND ${STATUS_WHERE.Available}
                    AND ${coupons.expiresAt} <= now() + interval '30 days'), 0)::text AS expiring
-        FROM ${coupons} WHERE ${filterWhere(accountIds, f)} GROUP BY ${coupons.currency} ORDER BY 1`,
+        FROM ${coupons} WHERE ${filterWhere(scope, f)} GROUP BY ${coupons.currency} ORDER BY 1`,
   );
   return found.map((r) => ({
     currency: r.currency,

@@ -2,10 +2,11 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db/client";
 import { ACCOUNTS } from "@/db/seed";
+import { resolveAccountScope } from "@/server/auth/access";
 import { LIST_HEADER, streamCouponList } from "@/server/vouchers/export";
 import { listInput } from "@/server/vouchers/schema";
 import { type DriverName, eachDriver, seededDatabase, testDatabases } from "../db";
-import { callerFor, parseCsv, readAll } from "../helpers";
+import { callerFor, demoUser, parseCsv, readAll } from "../helpers";
 
 const drivers = await testDatabases();
 const FIXED_NOW = new Date("2026-03-01T04:05:06.789Z");
@@ -55,7 +56,8 @@ describe.each(eachDriver(drivers))("[%s] cross-voucher export", (name, driver) =
     it(`R-DET-3 R-LIST-5: ${label}: the file holds exactly the table's rows, in its order`, async () => {
       const { accountId, ...rest } = raw as Record<string, string>;
       const input = listInput.parse(rest);
-      const scope = accountId === "all" ? [ACCOUNTS.acme, ACCOUNTS.bob, ACCOUNTS.carol] : [String(accountId)];
+      const scope = await resolveAccountScope(handle.db, demoUser("u-acme-admin"), accountId);
+      if (!scope || scope === "operator-all") throw new Error(`no scope for ${accountId}`);
       const text = (await readAll(streamCouponList(handle, scope, input, "Asia/Shanghai"))).toString("utf8");
       bytesByDriver.get(name)?.set(label, text);
       const [header, ...rows] = parseCsv(text.replace(/^\uFEFF/, ""));

@@ -22,12 +22,12 @@ export const couponsRouter = router({
   list: accountProcedure
     .input(listInput)
     .output(listOutput)
-    .query(({ ctx, input }) => listCoupons(ctx.handle.db, ctx.accountIds, input)),
+    .query(({ ctx, input }) => listCoupons(ctx.handle.db, ctx.scope, input)),
 
   /** Totals above the table (R-LIST-4). */
   totals: accountProcedure
     .input(listFilters)
-    .query(({ ctx, input }) => couponTotals(ctx.handle.db, ctx.accountIds, input)),
+    .query(({ ctx, input }) => couponTotals(ctx.handle.db, ctx.scope, input)),
 
   /** Summary for Coupon Deduction Details (R-DET-1). */
   get: authedProcedure

@@ -1,0 +1,130 @@
+/**
+ * "All" accounts (R-LIST-5, R-ENT-3, R-ENT-4): the list, the totals and the CSV export read the
+ * accounts the caller may see inside their own statements (server/auth/access.ts
+ * viewableAccountIdsSql), so a grant, a revoke or a change of financial management shows on the
+ * very next request, in all three alike (R-DET-3: the file is what the table shows).
+ */
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type DatabaseHandle, rows } from "@/db/client";
+import { ACCOUNTS, DEMO_PASSWORD, DEMO_USERS } from "@/db/seed";
+import { signIn } from "@/server/auth/session";
+import { couponListExportResponse } from "@/server/vouchers/list-export";
+import { eachDriver, seededDatabase, testDatabases } from "../db";
+import { callerFor, type DemoUserId, expectTRPCError, parseCsv, readAll } from "../helpers";
+
+const drivers = await testDatabases();
+
+describe.each(eachDriver(drivers))(
+  '[%s] "All" accounts follow permissions and management',
+  (_name, driver) => {
+    let handle: DatabaseHandle;
+    const as = (user: DemoUserId) => callerFor(handle, user);
+    const owner = () => as("u-acme-admin");
+
+    beforeAll(async () => {
+      handle = await seededDatabase(driver);
+    });
+    afterAll(() => driver.closeAll());
+
+    /** The oracle, straight from the table: the accounts' vouchers in the default order (issued desc). */
+    async function vouchersOf(accounts: string[]): Promise<string[]> {
+      const found = await rows<{ id: string }>(
+        handle.db,
+        sql`SELECT id FROM coupons WHERE account_id IN (${sql.join(
+          accounts.map((a) => sql`${a}`),
+          sql`, `,
+        )}) ORDER BY issued_at DESC, id DESC`,
+      );
+      return found.map((r) => r.id);
+    }
+
+    /** The totals of the accounts, each read alone (the operator may view any one account). */
+    async function totalsOf(accounts: string[]) {
+      const sum = new Map<string, { count: number; availableMinor: number; expiring30Minor: number }>();
+      for (const accountId of accounts) {
+        for (const t of await as("u-operator").coupons.totals({ accountId })) {
+          const s = sum.get(t.currency) ?? { count: 0, availableMinor: 0, expiring30Minor: 0 };
+          s.count += t.count;
+          s.availableMinor += t.availableMinor;
+          s.expiring30Minor += t.expiring30Minor;
+          sum.set(t.currency, s);
+        }
+      }
+      return [...sum].sort(([a], [b]) => a.localeCompare(b)).map(([currency, s]) => ({ currency, ...s }));
+    }
+
+    async function exportOf(user: DemoUserId, account: string) {
+      const email = DEMO_USERS.find((u) => u.id === user)?.email ?? "";
+      const token = (await signIn(handle.db, email, DEMO_PASSWORD)) ?? undefined;
+      return couponListExportResponse(handle, token, new URLSearchParams({ account }));
+    }
+
+    /** What "All" shows the user on this request: every page of the table, the totals, the file's IDs. */
+    async function allView(user: DemoUserId) {
+      const ids: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await as(user).coupons.list({ accountId: "all", limit: 7, cursor });
+        ids.push(...page.items.map((i) => i.id));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      const totals = await as(user).coupons.totals({ accountId: "all" });
+      const res = await exportOf(user, "all");
+      expect(res.status).toBe(200);
+      const text = (await readAll(res.body as ReadableStream<Uint8Array>)).toString("utf8");
+      const [, ...csv] = parseCsv(text.replace(/^\uFEFF/, ""));
+      return { ids, totals, exported: csv.map((r) => r[0]) };
+    }
+
+    /** "All" for the user is exactly the union of these accounts' vouchers, in the table, the totals and the file. */
+    async function expectAll(user: DemoUserId, accounts: string[]) {
+      const view = await allView(user);
+      const expected = await vouchersOf(accounts);
+      expect(expected.length).toBeGreaterThan(0);
+      expect(view.ids).toEqual(expected);
+      expect(view.exported).toEqual(expected);
+      expect(view.totals).toEqual(await totalsOf(accounts));
+      expect((await as(user).coupons.accounts()).map((a) => a.id).sort()).toEqual([...accounts].sort());
+    }
+
+    it('R-LIST-5 R-ENT-3 R-ENT-4 R-DET-3: "All" is exactly the union of the permitted accounts; a grant and a revoke apply on the next request', async () => {
+      // Fay (finance) administers Acme but holds only Quota Pool: "All" is her own account.
+      await expectAll("u-acme-finance", [ACCOUNTS.acme]);
+      await expectTRPCError(as("u-acme-finance").coupons.list({ accountId: ACCOUNTS.bob }), "NOT_FOUND");
+
+      await owner().enterprise.grant({ userId: "u-acme-finance", permission: "cards_and_coupons" });
+      await expectAll("u-acme-finance", [ACCOUNTS.acme, ACCOUNTS.bob, ACCOUNTS.carol]);
+      expect(
+        (await as("u-acme-finance").coupons.list({ accountId: ACCOUNTS.bob })).items.length,
+      ).toBeGreaterThan(0);
+
+      await owner().enterprise.revoke({ userId: "u-acme-finance", permission: "cards_and_coupons" });
+      await expectAll("u-acme-finance", [ACCOUNTS.acme]);
+      await expectTRPCError(as("u-acme-finance").coupons.list({ accountId: ACCOUNTS.bob }), "NOT_FOUND");
+      await expectTRPCError(as("u-acme-finance").coupons.totals({ accountId: ACCOUNTS.carol }), "NOT_FOUND");
+      expect((await exportOf("u-acme-finance", ACCOUNTS.bob)).status).toBe(404);
+    });
+
+    it("R-LIST-5 R-ENT-3 R-ENT-4 R-DET-3: an account taken into or out of financial management appears or disappears on the next request", async () => {
+      await expectAll("u-acme-admin", [ACCOUNTS.acme, ACCOUNTS.bob, ACCOUNTS.carol]);
+      await expectTRPCError(owner().coupons.list({ accountId: ACCOUNTS.dave }), "NOT_FOUND");
+
+      await owner().enterprise.manage({ accountId: ACCOUNTS.dave });
+      await expectAll("u-acme-admin", [ACCOUNTS.acme, ACCOUNTS.bob, ACCOUNTS.carol, ACCOUNTS.dave]);
+
+      await owner().enterprise.unmanage({ accountId: ACCOUNTS.bob });
+      await expectAll("u-acme-admin", [ACCOUNTS.acme, ACCOUNTS.carol, ACCOUNTS.dave]);
+      await expectTRPCError(owner().coupons.list({ accountId: ACCOUNTS.bob }), "NOT_FOUND");
+      expect((await exportOf("u-acme-admin", ACCOUNTS.bob)).status).toBe(404);
+      expect((await owner().coupons.list({ accountId: ACCOUNTS.dave })).items.length).toBeGreaterThan(0);
+    });
+
+    it('R-LIST-5 R-ENT-4: without any grant "All" is the own account; the operator must pick one account', async () => {
+      await expectAll("u-alice", [ACCOUNTS.alice]);
+      await expectTRPCError(as("u-operator").coupons.list({ accountId: "all" }), "BAD_REQUEST");
+      await expectTRPCError(as("u-operator").coupons.totals({ accountId: "all" }), "BAD_REQUEST");
+      expect((await exportOf("u-operator", "all")).status).toBe(400);
+    });
+  },
+);
