@@ -1,9 +1,11 @@
 import { and, desc, eq, or, type SQL, sql } from "drizzle-orm";
 import { type Executor, rows } from "@/db/client";
+import { preparedQuery } from "@/db/prepared";
 import { coupons, couponShares, orders, products } from "@/db/schema";
 import { notFound } from "@/server/errors";
 import { decodeCursor, encodeCursor } from "@/server/vouchers/cursor";
 import { iso } from "@/server/vouchers/queries";
+import { isoFromEpochMs } from "./instant";
 import { type MatchOrder, type MatchVoucher, matchVouchers, UNAVAILABLE_REASONS } from "./rules";
 
 export const orderColumns = {
@@ -154,97 +156,135 @@ export async function candidateVouchers(
 
 const MAX_LISTED = 100;
 
-type OptionRow = {
-  id: string;
-  account_id: string;
-  currency: string;
-  nominal_minor: string;
-  balance_minor: string;
-  commodities: string[];
-  scopes: string[];
-  payment_types: string[];
-  min_order_minor: string;
-  effective_from: string | Date;
-  expires_at: string | Date;
-  issued_at: string | Date;
-  reclaimed: boolean;
-  description: string;
-  source: string;
-  ok: boolean;
-  applicable_count: string;
-  unavailable_count: string;
-  now: string;
-};
+/**
+ * One listed voucher as the statement sends it: a JSON array, in this order. Only what the pure
+ * matcher and the page need (no `source`).
+ */
+type ListedTuple = [
+  id: string,
+  accountId: string,
+  currency: string,
+  nominalMinor: number,
+  balanceMinor: number,
+  commodities: string[],
+  scopes: string[],
+  paymentTypes: string[],
+  minOrderMinor: number,
+  effectiveFromMs: number,
+  expiresAtMs: number,
+  issuedAtMs: number,
+  reclaimed: boolean,
+  description: string,
+];
+/** [applicable count, unavailable count, the listed vouchers (null when there are none)]. */
+type OptionsJson = [applicableCount: number, unavailableCount: number, listed: ListedTuple[] | null];
 
 /**
- * The payment page's voucher section (R-MATCH-1..3), judged by the database clock.
- * The database narrows: over all of the account's vouchers (10,000 or more) it counts the
- * applicable and unavailable ones with `ok`, the SQL twin of `unavailableReasons` (a test keeps
- * them in step), and returns only what the page lists: the first applicable ones by priority and
- * the first unavailable ones by ID. The pure function then judges exactly those rows and gives
- * the reasons.
+ * An instant as epoch milliseconds, floored: the same Date as parsing its microsecond text (which
+ * drops the digits after the milliseconds), without a string to parse per instant.
+ */
+const epochMs = (column: string) => sql.raw(`floor(extract(epoch FROM ${column}) * 1000)::bigint`);
+
+type Listed = MatchVoucher & { nominalMinor: number; description: string };
+
+/**
+ * The voucher part of the payment page, correlated with the order row of the outer query (one
+ * evaluation: the order is looked up by its primary key). `ok` is the SQL twin of
+ * `unavailableReasons` (tests/orders-matching-twin.test.ts keeps them in step).
+ *
+ * One pass over all of the account's cash vouchers (own and shared with it) keeps only narrow
+ * columns (id, the R-MATCH-4 sort keys, `ok`); from it come the two counts, the first applicable
+ * ones by priority and the first unavailable ones by ID (both in code-unit order, `COLLATE "C"`,
+ * as the pure function sorts). Only those ≤ 2 × MAX_LISTED rows are read again with their wide
+ * columns, and sent as one JSON value (parsed natively, no per-column parsing).
+ */
+const optionsSql = sql<OptionsJson | string | null>`(
+  WITH k AS MATERIALIZED (
+    SELECT c.id, c.balance_minor, c.expires_at, c.issued_at,
+           (c.reclaimed_at IS NULL AND now() < c.expires_at AND now() >= c.effective_from AND c.balance_minor > 0
+            AND c.currency = ${orders.currency}
+            AND CASE WHEN cardinality(c.commodities) = 0 THEN NOT ${products.excludedFromGeneral}
+                     ELSE ${orders.productCode} = ANY(c.commodities) END
+            AND (cardinality(c.scopes) = 0 OR ${orders.transactionType} = ANY(c.scopes))
+            AND ${orders.paymentType} = ANY(c.payment_types)
+            AND ${orders.amountMinor} >= c.min_order_minor) AS ok
+    FROM coupons c
+    WHERE c.coupon_type = 'Cash Coupon'
+      AND (c.account_id = ${orders.accountId}
+           OR c.id = ANY(ARRAY(SELECT s.coupon_id FROM coupon_shares s WHERE s.account_id = ${orders.accountId})))),
+  listed AS (
+    (SELECT id FROM k WHERE ok
+      ORDER BY balance_minor DESC, expires_at, issued_at, id COLLATE "C" LIMIT ${sql.raw(String(MAX_LISTED))})
+    UNION ALL
+    (SELECT id FROM k WHERE NOT ok ORDER BY id COLLATE "C" LIMIT ${sql.raw(String(MAX_LISTED))}))
+  SELECT json_build_array(
+           count(*) FILTER (WHERE ok),
+           count(*) FILTER (WHERE NOT ok),
+           (SELECT json_agg(json_build_array(c.id, c.account_id, c.currency, c.nominal_minor, c.balance_minor,
+                                             c.commodities, c.scopes, c.payment_types, c.min_order_minor,
+                                             ${epochMs("c.effective_from")}, ${epochMs("c.expires_at")},
+                                             ${epochMs("c.issued_at")}, c.reclaimed_at IS NOT NULL, c.description))
+              FROM listed JOIN coupons c ON c.id = listed.id))
+  FROM k)`;
+
+/**
+ * The payment page's voucher section (R-MATCH-1..4), judged by the database clock (R-TIME-1).
+ * One prepared statement, one round trip: the order (as `getOrder` shows it), whether its product
+ * is excluded from general vouchers, the database's `now()`, and the voucher part (`optionsSql`):
+ * the counts over all of the account's vouchers and only the rows the page lists. The pure
+ * function then judges exactly those rows and gives the reasons.
  */
 export async function paymentOptions(db: Executor, accountId: string, orderId: string) {
-  const order = await getOrder(db, accountId, orderId);
-  const found = await rows<OptionRow>(
-    db,
-    sql`WITH cand AS (
-          SELECT c.id, c.account_id, c.currency, c.nominal_minor::text, c.balance_minor::text, c.commodities,
-                 c.scopes::text[] AS scopes, c.payment_types::text[] AS payment_types, c.min_order_minor::text,
-                 c.effective_from, c.expires_at, c.issued_at, c.reclaimed_at IS NOT NULL AS reclaimed,
-                 c.description, c.source::text AS source,
-                 (c.reclaimed_at IS NULL AND now() < c.expires_at AND now() >= c.effective_from AND c.balance_minor > 0
-                  AND c.currency = ${order.currency}
-                  AND CASE WHEN cardinality(c.commodities) = 0
-                           THEN NOT coalesce((SELECT p.excluded_from_general FROM products p WHERE p.code = ${order.productCode}), false)
-                           ELSE ${order.productCode} = ANY(c.commodities) END
-                  AND (cardinality(c.scopes) = 0 OR ${order.transactionType}::transaction_type = ANY(c.scopes))
-                  AND ${order.paymentType}::payment_type = ANY(c.payment_types)
-                  AND ${order.amountMinor} >= c.min_order_minor) AS ok
-          FROM coupons c
-          WHERE c.coupon_type = 'Cash Coupon'
-            AND (c.account_id = ${accountId}
-                 OR c.id = ANY(ARRAY(SELECT s.coupon_id FROM coupon_shares s WHERE s.account_id = ${accountId})))),
-        counts AS (SELECT count(*) FILTER (WHERE ok)::text AS applicable_count,
-                          count(*) FILTER (WHERE NOT ok)::text AS unavailable_count FROM cand)
-        (SELECT cand.*, counts.*, now()::text AS now FROM cand, counts WHERE ok
-          ORDER BY cand.balance_minor::bigint DESC, cand.expires_at, cand.issued_at, cand.id LIMIT ${MAX_LISTED})
-        UNION ALL
-        (SELECT cand.*, counts.*, now()::text AS now FROM cand, counts WHERE NOT ok ORDER BY cand.id LIMIT ${MAX_LISTED})
-        UNION ALL
-        (SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-                counts.*, now()::text FROM counts)`,
+  const query = preparedQuery(db, "payment-options", () =>
+    db
+      .select({
+        ...orderColumns,
+        excludedFromGeneral: products.excludedFromGeneral,
+        now: sql<string>`now()::text`,
+        options: optionsSql,
+      })
+      .from(orders)
+      .innerJoin(products, eq(products.code, orders.productCode))
+      .where(
+        and(eq(orders.id, sql.placeholder("orderId")), eq(orders.accountId, sql.placeholder("accountId"))),
+      )
+      .prepare("payment_options"),
   );
-  const [summary] = found.filter((r) => r.id === null);
-  const now = new Date(iso(summary?.now ?? new Date().toISOString()));
-  const vouchers: Candidate[] = found
-    .filter((r) => r.id !== null)
-    .map((r) => ({
-      id: r.id,
-      accountId: r.account_id,
-      sharedWith: r.account_id === accountId ? [] : [accountId],
-      currency: r.currency,
-      nominalMinor: Number(r.nominal_minor),
-      balanceMinor: Number(r.balance_minor),
-      commodities: r.commodities,
-      scopes: r.scopes,
-      paymentTypes: r.payment_types,
-      minOrderMinor: Number(r.min_order_minor),
-      effectiveFrom: new Date(iso(r.effective_from)),
-      expiresAt: new Date(iso(r.expires_at)),
-      issuedAt: new Date(iso(r.issued_at)),
-      reclaimed: r.reclaimed,
-      description: r.description,
-      source: r.source,
-    }));
-  const m = matchVouchers(order as MatchOrder, vouchers, now, await excludedProducts(db));
-  const view = (v: Candidate) => ({
+  const [found] = await query.execute({ orderId: orderId.toUpperCase(), accountId });
+  if (!found) throw notFound("Order");
+  const { excludedFromGeneral, now: nowText, options, ...orderRow } = found;
+  const order = present(orderRow);
+  const now = new Date(iso(nowText));
+  const [applicableCount, unavailableCount, listed] = ((typeof options === "string"
+    ? JSON.parse(options)
+    : options) ?? [0, 0, null]) as OptionsJson;
+  const vouchers: Listed[] = (listed ?? []).map((r) => ({
+    id: r[0],
+    accountId: r[1],
+    sharedWith: r[1] === accountId ? [] : [accountId],
+    currency: r[2],
+    nominalMinor: r[3],
+    balanceMinor: r[4],
+    commodities: r[5],
+    scopes: r[6],
+    paymentTypes: r[7],
+    minOrderMinor: r[8],
+    effectiveFrom: new Date(r[9]),
+    expiresAt: new Date(r[10]),
+    issuedAt: new Date(r[11]),
+    reclaimed: r[12],
+    description: r[13],
+  }));
+  // Only the order's product matters to the matcher's exclusion check (R-MATCH-2).
+  const excluded = new Set(excludedFromGeneral ? [order.productCode] : []);
+  const m = matchVouchers(order as MatchOrder, vouchers, now, excluded);
+  const view = (v: Listed) => ({
     id: v.id,
     balanceMinor: v.balanceMinor,
     nominalMinor: v.nominalMinor,
     currency: v.currency,
-    expiresAt: v.expiresAt.toISOString(),
-    effectiveFrom: v.effectiveFrom.toISOString(),
+    expiresAt: isoFromEpochMs(v.expiresAt.getTime()),
+    effectiveFrom: isoFromEpochMs(v.effectiveFrom.getTime()),
     commodities: [...v.commodities],
     scopes: [...v.scopes],
     minOrderMinor: v.minOrderMinor,
@@ -255,12 +295,14 @@ export async function paymentOptions(db: Executor, accountId: string, orderId: s
     order,
     evaluatedAt: now.toISOString(),
     defaultVoucherId: m.defaultVoucherId,
-    applicableCount: Number(summary?.applicable_count ?? 0),
-    applicable: m.applicable.map((a) => ({ ...view(a.voucher), deductionMinor: a.deductionMinor })),
-    unavailableCount: Number(summary?.unavailable_count ?? 0),
-    unavailable: m.unavailable.map((u) => ({
-      ...view(u.voucher),
-      reasons: u.reasons.map((code) => ({ code, text: UNAVAILABLE_REASONS[code] })),
-    })),
+    applicableCount,
+    // Object.assign rather than a spread: the same keys in the same order, at a third of the cost.
+    applicable: m.applicable.map((a) => Object.assign(view(a.voucher), { deductionMinor: a.deductionMinor })),
+    unavailableCount,
+    unavailable: m.unavailable.map((u) =>
+      Object.assign(view(u.voucher), {
+        reasons: u.reasons.map((code) => ({ code, text: UNAVAILABLE_REASONS[code] })),
+      }),
+    ),
   };
 }
