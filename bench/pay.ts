@@ -329,9 +329,9 @@ async function profile(): Promise<{
   await paymentOptions(db, PAY.matchAccount, PAY.matchOrder);
   const matchStatements = captured.splice(0);
   // The statement that reads the account's vouchers (whatever its shape: the page's SQL may change).
-  const candidate = matchStatements.find(
-    (c) => /\bfrom "?coupons"?/i.test(c.query) && !/from "orders"/i.test(c.query),
-  );
+  const candidate =
+    matchStatements.find((c) => /\bfrom "?coupons"?/i.test(c.query) && !/from "orders"/i.test(c.query)) ??
+    matchStatements.find((c) => /\bcoupons\b/i.test(c.query));
   if (!candidate) throw new Error("could not capture the page's voucher SQL");
   recording = false;
 
