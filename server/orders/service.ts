@@ -1,6 +1,7 @@
 import { randomInt } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
-import { type Db, rows } from "@/db/client";
+import type { Db } from "@/db/client";
+import { preparedQuery } from "@/db/prepared";
 import { accounts, orders, products } from "@/db/schema";
 import { DomainError, notFound } from "@/server/errors";
 import { requestHash } from "@/server/idempotency";
@@ -158,6 +159,18 @@ function refusalError(
   }
 }
 
+/** `SELECT answer FROM pay_order(…)`, prepared once per database: one named statement, planned once. */
+const payStatement = (db: Db) =>
+  preparedQuery(db, "orders-pay", () => {
+    const p = (name: string) => sql.placeholder(name);
+    return db
+      .select({ answer: sql<PayResult>`answer` })
+      .from(
+        sql`pay_order(${p("account")}, ${p("user")}, ${p("key")}, ${p("hash")}, ${p("order")}, ${p("coupon")}, ${p("expected")}) AS answer`,
+      )
+      .prepare("orders_pay");
+  });
+
 /**
  * Confirms a payment (R-MATCH-5..7), exactly once, as one statement: the database function
  * pay_order() claims the idempotency key, locks the order and then the voucher, judges the voucher
@@ -175,11 +188,15 @@ export async function payOrder(db: Db, actor: Actor, input: PayInput): Promise<P
   }
   const hash = requestHash({ orderId, couponId, expected });
   try {
-    const [row] = await rows<{ answer: PayResult }>(
-      db,
-      sql`SELECT pay_order(${actor.accountId}, ${actor.userId}, ${input.idempotencyKey}, ${hash},
-                           ${orderId}, ${couponId}, ${expected}) AS answer`,
-    );
+    const [row] = await payStatement(db).execute({
+      account: actor.accountId,
+      user: actor.userId,
+      key: input.idempotencyKey,
+      hash,
+      order: orderId,
+      coupon: couponId,
+      expected,
+    });
     if (!row) throw new Error("pay_order returned no row");
     return row.answer;
   } catch (e) {
