@@ -5,7 +5,6 @@ import { coupons, couponShares, orders, products } from "@/db/schema";
 import { notFound } from "@/server/errors";
 import { decodeCursor, encodeCursor } from "@/server/vouchers/cursor";
 import { iso } from "@/server/vouchers/queries";
-import { isoFromEpochMs } from "./instant";
 import { type MatchOrder, type MatchVoucher, matchVouchers, UNAVAILABLE_REASONS } from "./rules";
 
 export const orderColumns = {
@@ -283,8 +282,8 @@ export async function paymentOptions(db: Executor, accountId: string, orderId: s
     balanceMinor: v.balanceMinor,
     nominalMinor: v.nominalMinor,
     currency: v.currency,
-    expiresAt: isoFromEpochMs(v.expiresAt.getTime()),
-    effectiveFrom: isoFromEpochMs(v.effectiveFrom.getTime()),
+    expiresAt: v.expiresAt.toISOString(),
+    effectiveFrom: v.effectiveFrom.toISOString(),
     commodities: [...v.commodities],
     scopes: [...v.scopes],
     minOrderMinor: v.minOrderMinor,
