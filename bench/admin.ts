@@ -712,7 +712,7 @@ ${
    is Node work: session, the list statement, zod, JSON (in-process table above).`
 }
 2. **"All" is one statement and one round trip.** The list reads the visible accounts itself
-   (\`account_id = ANY(ARRAY(SELECT … admin_permissions … financial_relationships …))\`, an InitPlan), binding only the
+   (\`(account_id IN (SELECT … admin_permissions … financial_relationships …)) IS TRUE\`, a hashed sub-plan), binding only the
    user and their own account: one prepared statement whatever the number of accounts, no scope query, no id list sent.
 ${
   exp && /Sort/.test(exp.plan)
