@@ -21,7 +21,8 @@ describe.each(eachDriver(drivers))(
       handle = await seededDatabase(driver);
     }, 120_000);
     afterAll(async () => {
-      await handle?.close();
+      // closeAll also drops the test's PostgreSQL database.
+      await driver.closeAll();
     });
 
     it("R-MATCH-1 R-MATCH-2 R-MATCH-3 R-MATCH-4: for every product, payment type, transaction type and amount, counts, lists and default match matchVouchers over all candidates", async () => {

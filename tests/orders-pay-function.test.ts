@@ -50,7 +50,8 @@ describe.each(eachDriver(drivers))(
       handle = await seededDatabase(driver);
     }, 120_000);
     afterAll(async () => {
-      await handle?.close();
+      // closeAll also drops the test's PostgreSQL database.
+      await driver.closeAll();
     });
 
     it("R-MATCH-2 R-TIME-1: voucher_reasons() gives exactly unavailableReasons() for every voucher × order shape × account × instant", async () => {

@@ -42,7 +42,8 @@ describe.each(eachDriver(drivers))("[%s] cross-voucher export", (name, driver) =
     bytesByDriver.set(name, new Map());
   }, 120_000);
   afterAll(async () => {
-    await handle?.close();
+    // closeAll also drops the test's PostgreSQL database.
+    await driver.closeAll();
   });
 
   for (const [label, raw] of [
