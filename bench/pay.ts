@@ -61,6 +61,17 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const LEVELS = (process.env.BENCH_LEVELS ?? "1,10").split(",").map(Number);
 const SAT = LEVELS.filter((c) => c > 1);
+/** The measured targets, as labelled in the log and the report. */
+const L = {
+  rawSpread: "raw money tx, spread (pgbench)",
+  rawHot: "raw money tx, hot voucher (pgbench)",
+  ping: "health.ping over HTTP",
+  paySpread: "orders.pay over HTTP, spread",
+  payHot: "orders.pay over HTTP, hot voucher",
+  fnSpread: "pay_order() alone, spread (pgbench)",
+  rawMatch: "raw: the page's voucher statement (pgbench)",
+  match: "orders.paymentOptions over HTTP",
+};
 const TARGETS = { p95AddMs: 5, payPingRatio: 0.5, hotPingRatio: 0.4, matchP95Ms: 20 };
 
 const PAY = {
@@ -656,17 +667,6 @@ async function main() {
       await sleep(500);
       return m;
     };
-    const L = {
-      rawSpread: "raw money tx, spread (pgbench)",
-      rawHot: "raw money tx, hot voucher (pgbench)",
-      ping: "health.ping over HTTP",
-      paySpread: "orders.pay over HTTP, spread",
-      payHot: "orders.pay over HTTP, hot voucher",
-      fnSpread: "pay_order() alone, spread (pgbench)",
-      rawMatch: "raw: the page's voucher statement (pgbench)",
-      match: "orders.paymentOptions over HTTP",
-    };
-
     log(`warm-up ${WARMUP} s per target …`);
     await go(L.rawSpread, 10, WARMUP, false, () => raw(false, 10, WARMUP));
     await go(L.ping, 10, WARMUP, false, () => runHttp(http, pingReq, 10, WARMUP));
@@ -709,16 +709,6 @@ async function main() {
 
   // ---------------------------------------------------------------- targets
   const get = (label: string, c: number) => runs.find((r) => r.label === label && r.c === c);
-  const L = {
-    rawSpread: "raw money tx, spread (pgbench)",
-    rawHot: "raw money tx, hot voucher (pgbench)",
-    ping: "health.ping over HTTP",
-    paySpread: "orders.pay over HTTP, spread",
-    payHot: "orders.pay over HTTP, hot voucher",
-    fnSpread: "pay_order() alone, spread (pgbench)",
-    rawMatch: "raw: the page's voucher statement (pgbench)",
-    match: "orders.paymentOptions over HTTP",
-  };
   const pf = (ok: boolean) => (ok ? "pass" : "FAIL");
   const lines: string[] = [];
   const verdicts: boolean[] = [];

@@ -4,10 +4,13 @@
  */
 import { randomBytes } from "node:crypto";
 import { TRPCError } from "@trpc/server";
-import { sql } from "drizzle-orm";
+import { and, eq, or, sql } from "drizzle-orm";
 import { expect } from "vitest";
 import { type Executor, rows } from "@/db/client";
+import { coupons, couponShares, products } from "@/db/schema";
 import { DomainError } from "@/server/errors";
+import type { MatchVoucher } from "@/server/orders/rules";
+import { iso } from "@/server/vouchers/queries";
 
 export const newKey = (prefix = "k") => `${prefix}-${randomBytes(9).toString("base64url")}`;
 
@@ -227,4 +230,79 @@ export function percentiles(ms: number[]): { p50: number; p99: number } {
   const s = [...ms].sort((a, b) => a - b);
   const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? 0;
   return { p50: Math.round(at(0.5)), p99: Math.round(at(0.99)) };
+}
+
+/** The general-voucher exclusion list (data, R-MATCH-2). */
+export async function excludedProducts(db: Executor): Promise<Set<string>> {
+  const found = await db
+    .select({ code: products.code })
+    .from(products)
+    .where(eq(products.excludedFromGeneral, true));
+  return new Set(found.map((p) => p.code));
+}
+
+/**
+ * The reference read for the matching tests: every cash voucher an account may use (its own and
+ * those shared with it) with the database clock, read plainly, for judging with the pure matcher.
+ */
+export async function candidateVouchers(
+  db: Executor,
+  accountId: string,
+): Promise<{ now: Date; vouchers: MatchVoucher[] }> {
+  const usable = or(
+    eq(coupons.accountId, accountId),
+    sql`${coupons.id} = ANY(ARRAY(SELECT ${couponShares.couponId} FROM ${couponShares} WHERE ${couponShares.accountId} = ${accountId}))`,
+  );
+  const where = and(eq(coupons.couponType, "Cash Coupon"), usable);
+  const found = await db
+    .select({
+      id: coupons.id,
+      accountId: coupons.accountId,
+      currency: coupons.currency,
+      nominalMinor: coupons.nominalMinor,
+      balanceMinor: coupons.balanceMinor,
+      commodities: coupons.commodities,
+      scopes: coupons.scopes,
+      paymentTypes: coupons.paymentTypes,
+      minOrderMinor: coupons.minOrderMinor,
+      effectiveFrom: coupons.effectiveFrom,
+      expiresAt: coupons.expiresAt,
+      issuedAt: coupons.issuedAt,
+      reclaimedAt: coupons.reclaimedAt,
+      shared: coupons.shared,
+      now: sql<string>`now()::text`,
+    })
+    .from(coupons)
+    .where(where);
+  const sharedIds = found.filter((v) => v.shared).map((v) => v.id);
+  const shares = sharedIds.length
+    ? await rows<{ coupon_id: string; account_id: string }>(
+        db,
+        sql`SELECT coupon_id, account_id FROM coupon_shares WHERE coupon_id IN ${sharedIds} AND account_id = ${accountId}`,
+      )
+    : [];
+  const sharedWithMe = new Set(shares.map((s) => s.coupon_id));
+  const now =
+    found[0]?.now ??
+    (await rows<{ now: string }>(db, sql`SELECT now()::text AS now`))[0]?.now ??
+    new Date().toISOString();
+  return {
+    now: new Date(iso(now)),
+    vouchers: found.map((v) => ({
+      id: v.id,
+      accountId: v.accountId,
+      sharedWith: sharedWithMe.has(v.id) ? [accountId] : [],
+      currency: v.currency,
+      nominalMinor: v.nominalMinor,
+      balanceMinor: v.balanceMinor,
+      commodities: v.commodities,
+      scopes: v.scopes,
+      paymentTypes: v.paymentTypes,
+      minOrderMinor: v.minOrderMinor,
+      effectiveFrom: new Date(iso(v.effectiveFrom)),
+      expiresAt: new Date(iso(v.expiresAt)),
+      issuedAt: new Date(iso(v.issuedAt)),
+      reclaimed: v.reclaimedAt !== null,
+    })),
+  };
 }

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DatabaseHandle, rows } from "@/db/client";
 import { ACCOUNTS } from "@/db/seed";
-import { excludedProducts } from "@/server/orders/queries";
+import { excludedProducts } from "./orders-helpers";
 import { type MatchOrder, type MatchVoucher, unavailableReasons } from "@/server/orders/rules";
 import { createOrder } from "@/server/orders/service";
 import { PAYMENT_TYPES, TRANSACTION_TYPES } from "@/server/vouchers/schema";

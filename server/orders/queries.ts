@@ -1,7 +1,7 @@
-import { and, desc, eq, or, type SQL, sql } from "drizzle-orm";
-import { type Executor, rows } from "@/db/client";
+import { and, desc, eq, type SQL, sql } from "drizzle-orm";
+import type { Executor } from "@/db/client";
 import { preparedQuery } from "@/db/prepared";
-import { coupons, couponShares, orders, products } from "@/db/schema";
+import { orders, products } from "@/db/schema";
 import { notFound } from "@/server/errors";
 import { decodeCursor, encodeCursor } from "@/server/vouchers/cursor";
 import { iso } from "@/server/vouchers/queries";
@@ -64,92 +64,6 @@ export async function listOrders(db: Executor, accountId: string, cursor: string
   return {
     items: page.map(({ k: _k, ...o }) => present(o)),
     nextCursor: found.length > limit && last ? encodeCursor({ s: "orders", v: last.k, id: last.id }) : null,
-  };
-}
-
-/** The general-voucher exclusion list (data, R-MATCH-2). */
-export async function excludedProducts(db: Executor): Promise<Set<string>> {
-  const found = await db
-    .select({ code: products.code })
-    .from(products)
-    .where(eq(products.excludedFromGeneral, true));
-  return new Set(found.map((p) => p.code));
-}
-
-export type Candidate = MatchVoucher & { nominalMinor: number; description: string; source: string };
-
-/**
- * The cash vouchers an account may use: its own and those shared with it, with the database
- * clock. `forUpdate` locks the rows (payment transaction); `onlyId` narrows to one voucher.
- */
-export async function candidateVouchers(
-  db: Executor,
-  accountId: string,
-  opts: { onlyId?: string; forUpdate?: boolean } = {},
-): Promise<{ now: Date; vouchers: Candidate[] }> {
-  const usable = or(
-    eq(coupons.accountId, accountId),
-    sql`${coupons.id} = ANY(ARRAY(SELECT ${couponShares.couponId} FROM ${couponShares} WHERE ${couponShares.accountId} = ${accountId}))`,
-  );
-  const where = and(
-    eq(coupons.couponType, "Cash Coupon"),
-    opts.onlyId ? eq(coupons.id, opts.onlyId) : usable,
-  );
-  const q = db
-    .select({
-      id: coupons.id,
-      accountId: coupons.accountId,
-      currency: coupons.currency,
-      nominalMinor: coupons.nominalMinor,
-      balanceMinor: coupons.balanceMinor,
-      commodities: coupons.commodities,
-      scopes: coupons.scopes,
-      paymentTypes: coupons.paymentTypes,
-      minOrderMinor: coupons.minOrderMinor,
-      effectiveFrom: coupons.effectiveFrom,
-      expiresAt: coupons.expiresAt,
-      issuedAt: coupons.issuedAt,
-      reclaimedAt: coupons.reclaimedAt,
-      shared: coupons.shared,
-      description: coupons.description,
-      source: coupons.source,
-      now: sql<string>`now()::text`,
-    })
-    .from(coupons)
-    .where(where);
-  const found = opts.forUpdate ? await q.for("update") : await q;
-  const sharedIds = found.filter((v) => v.shared).map((v) => v.id);
-  const shares = sharedIds.length
-    ? await rows<{ coupon_id: string; account_id: string }>(
-        db,
-        sql`SELECT coupon_id, account_id FROM coupon_shares WHERE coupon_id IN ${sharedIds} AND account_id = ${accountId}`,
-      )
-    : [];
-  const sharedWithMe = new Set(shares.map((s) => s.coupon_id));
-  const now =
-    found[0]?.now ??
-    (await rows<{ now: string }>(db, sql`SELECT now()::text AS now`))[0]?.now ??
-    new Date().toISOString();
-  return {
-    now: new Date(iso(now)),
-    vouchers: found.map((v) => ({
-      id: v.id,
-      accountId: v.accountId,
-      sharedWith: sharedWithMe.has(v.id) ? [accountId] : [],
-      currency: v.currency,
-      nominalMinor: v.nominalMinor,
-      balanceMinor: v.balanceMinor,
-      commodities: v.commodities,
-      scopes: v.scopes,
-      paymentTypes: v.paymentTypes,
-      minOrderMinor: v.minOrderMinor,
-      effectiveFrom: new Date(iso(v.effectiveFrom)),
-      expiresAt: new Date(iso(v.expiresAt)),
-      issuedAt: new Date(iso(v.issuedAt)),
-      reclaimed: v.reclaimedAt !== null,
-      description: v.description,
-      source: v.source,
-    })),
   };
 }
 

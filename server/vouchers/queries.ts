@@ -6,14 +6,7 @@ import { type AccountScope, viewableAccountIdsSql } from "@/server/auth/access";
 import { notFound } from "@/server/errors";
 import { decodeCursor, encodeCursor } from "./cursor";
 import type { CouponStatus } from "./rules";
-import {
-  type CouponRow,
-  type ListFilters,
-  type ListRow,
-  type ListInput,
-  STATUS_FILTERS,
-  TYPE_FILTERS,
-} from "./schema";
+import { type ListFilters, type ListInput, STATUS_FILTERS, TYPE_FILTERS } from "./schema";
 
 /** R-VOU-2 in SQL, judged by the database clock. Twin of `deriveStatus` in rules.ts. */
 export const statusSql = sql<CouponStatus>`CASE
@@ -146,22 +139,10 @@ export function iso(value: string | Date): string {
   return `${utc}${frac}Z`;
 }
 
-function toListRow(
-  r: Omit<ListRow, "effectiveFrom" | "expiresAt" | "issuedAt"> &
-    Record<"effectiveFrom" | "expiresAt" | "issuedAt", string | Date>,
-): ListRow {
-  return {
-    ...r,
-    effectiveFrom: iso(r.effectiveFrom),
-    expiresAt: iso(r.expiresAt),
-    issuedAt: iso(r.issuedAt),
-  };
-}
+type Dates = Record<"effectiveFrom" | "expiresAt" | "issuedAt", string | Date>;
 
-function toRow(
-  r: Omit<CouponRow, "effectiveFrom" | "expiresAt" | "issuedAt"> &
-    Record<"effectiveFrom" | "expiresAt" | "issuedAt", string | Date>,
-): CouponRow {
+/** A row's instants as ISO-8601 UTC strings (list rows and full rows alike). */
+function withIsoDates<T extends Dates>(r: T): Omit<T, keyof Dates> & Record<keyof Dates, string> {
   return {
     ...r,
     effectiveFrom: iso(r.effectiveFrom),
@@ -211,7 +192,7 @@ export async function listCoupons(db: Executor, scope: AccountScope, input: List
           id: last.id,
         })
       : null;
-  return { items: page.map(({ sortValue: _s, ...r }) => toListRow(r)), nextCursor };
+  return { items: page.map(({ sortValue: _s, ...r }) => withIsoDates(r)), nextCursor };
 }
 
 /** Totals above the table (R-LIST-4), over the same filter as the list; per currency. */
@@ -268,7 +249,7 @@ export async function findVisibleCoupon(
     : [];
   const { sharedWithViewer: _v, ...rest } = row;
   return {
-    ...toRow(rest),
+    ...withIsoDates(rest),
     source: row.source,
     description: row.description,
     shared: row.shared,
@@ -344,5 +325,5 @@ export async function sharedWithAccount(db: Executor, accountId: string) {
     .where(eq(couponShares.accountId, accountId))
     .orderBy(desc(coupons.issuedAt), desc(coupons.id))
     .limit(100);
-  return found.map(toListRow);
+  return found.map(withIsoDates);
 }
