@@ -25,7 +25,7 @@ import postgres from "postgres";
 import type { Db } from "@/db/client";
 import * as schema from "@/db/schema";
 import { hashPassword } from "@/server/auth/password";
-import { getSessionUser } from "@/server/auth/session";
+import { getSessionUser, sessionTokenHash } from "@/server/auth/session";
 import { paymentOptions } from "@/server/orders/queries";
 import { payOrder } from "@/server/orders/service";
 import {
@@ -68,7 +68,7 @@ const L = {
   ping: "health.ping over HTTP",
   paySpread: "orders.pay over HTTP, spread",
   payHot: "orders.pay over HTTP, hot voucher",
-  fnSpread: "pay_order() alone, spread (pgbench)",
+  fnSpread: "the app's payment statement alone, spread (pgbench)",
   rawMatch: "raw: the page's voucher statement (pgbench)",
   match: "orders.paymentOptions over HTTP",
 };
@@ -212,14 +212,16 @@ function rawScript(dir: string, hot: boolean, fn = false): string {
   const acct = hot ? `'${PAY.hotOwner}'` : `(${DATA.accountId(0)}::bigint + :aid)::text`;
   const file = path.join(dir, `pay-raw-${hot ? "hot" : "spread"}${fn ? "-fn" : ""}.pgbench.sql`);
   if (fn) {
-    // The app's own money statement, without Node: pay_order() exactly as orders.pay calls it.
-    const user = hot ? `'bench-u-${Number(PAY.hotOwner) - Number(DATA.accountId(0))}'` : `'bench-u-' || :aid`;
+    // The app's own money statement, without Node, as orders.pay sends it: the live session of
+    // the cookie 'bench-<account>' (its SHA-256, base64url, computed here) joined to its user,
+    // then pay_order() for that user's account.
+    const token = `rtrim(translate(encode(sha256(convert_to('bench-' || ${acct}, 'UTF8')), 'base64'), '+/', '-_'), '=')`;
     writeFileSync(
       file,
       `\\set k :base + :client_id + :nc * :n
 \\set n :n + 1
 \\set aid 1 + :k % ${DATA.accounts}
-SELECT pay_order(${acct}, ${user}, 'pgb-${TAG}-' || :k, 'h', 'ORD-BR-${TAG}-' || :k, ${vid}, 1);
+SELECT pay_order(u.account_id, u.id, 'pgb-${TAG}-' || :k, 'h', 'ORD-BR-${TAG}-' || :k, ${vid}, 1) FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ${token} AND s.expires_at > now();
 `,
     );
     return file;
@@ -317,15 +319,12 @@ async function profile(): Promise<{
     },
   });
   const db = drizzle(sql, { schema, casing: "snake_case" }) as unknown as Db;
-  const user = (accountIndex: number) => {
-    const id = DATA.accountId(accountIndex);
-    return { userId: `bench-u-${accountIndex}`, accountId: id };
-  };
   let k = 0;
   const payOnce = () => {
     k++;
     const a = 1 + ((k - 1) % DATA.accounts);
-    return payOrder(db, user(a), {
+    // As orders.pay calls it: the caller known by the cookie's session hash, checked in the statement.
+    return payOrder(db, { sessionHash: sessionTokenHash(DATA.token(DATA.accountId(a))) as string }, {
       orderId: `ORD-BPT-${TAG}-${k}`,
       couponId: PAY.voucher(a),
       expectedDeductionMinor: 1,
@@ -350,7 +349,7 @@ async function profile(): Promise<{
   const steps: [string, number, () => unknown][] = [
     ["orders.pay: payOrder (one transaction, spread voucher)", 300, payOnce],
     [
-      "getSessionUser (the session lookup every request makes)",
+      "getSessionUser (the separate session lookup of other procedures; orders.pay does it in its statement)",
       500,
       () => getSessionUser(db, DATA.token(DATA.accountId(7))),
     ],
@@ -791,8 +790,9 @@ One \`next start\` (${build}), \`DATABASE_URL\` → ${BENCH_DB}, pool of 10.
   ledger \`INSERT\` (Deduction, balance after); \`UPDATE orders SET status = 'Paid' … WHERE id = … AND status = 'Pending Payment'\`;
   \`COMMIT\`. Every transaction pays its own pending order (k = base + client_id + clients·n, pgbench variables);
   spread: voucher CP-PAY-(1 + k mod 1000); hot: ${PAY.hot}. Latency from \`pgbench -l\`.
-* **pay_order() alone**: the same pgbench loop and orders, but each transaction is the app's own money statement
-  \`SELECT pay_order(account, user, key, hash, order, voucher, 1)\` (what orders.pay sends, without Node and HTTP).
+* **the app's payment statement alone**: the same pgbench loop and orders, but each transaction is the statement
+  orders.pay sends, without Node and HTTP: \`SELECT pay_order(u.account_id, u.id, key, hash, order, voucher, 1) FROM sessions s
+  JOIN users u … WHERE s.token_hash = <the cookie's hash> AND s.expires_at > now()\` (the session is checked by the payment statement itself).
 * **ping**: \`GET /api/trpc/health.ping\` (no session, no database).
 * **orders.pay**: \`POST /api/trpc/orders.pay\`, body \`{"orderId","couponId","expectedDeductionMinor":1,"idempotencyKey"}\`
   (no transformer), cookie of the order's owner. Every request is a distinct pending order with a fresh idempotency
@@ -823,8 +823,8 @@ CPU profile of ${500} in-process payOrder calls (V8 sampling profiler, self time
 
 ${table(["where", "share of CPU", "ms/call"], prof.cpuBuckets, ["l", "r", "r"])}
 
-orders.pay sends **${prof.payStatements.length} statement${prof.payStatements.length === 1 ? "" : "s"}**, each a round trip, plus the
-session lookup of the tRPC middleware (${prof.payStatements.length + 1} in all); the raw transaction is 3 statements + BEGIN/COMMIT:
+orders.pay sends **${prof.payStatements.length} statement${prof.payStatements.length === 1 ? "" : "s"}**, each a round trip, the session check
+included (no separate lookup); the raw transaction is 3 statements + BEGIN/COMMIT:
 
 ${stmtList(prof.payStatements)}
 
@@ -862,9 +862,9 @@ ${
    with \`count(*) FILTER (…)\` per reason; then Node handles ≤ 200 rows.`
     : `2. **The page fetches ${prof.candidateSql.rows.toLocaleString("en-US")} rows** (narrowed in SQL) and judges only those in Node.`
 }
-3. **orders.pay is ${prof.payStatements.length + 1} round trips** (the session lookup, then ${
+3. **orders.pay is ${prof.payStatements.length} round trip${prof.payStatements.length === 1 ? "" : "s"}** (${
       prof.payStatements.length === 1
-        ? "one `SELECT pay_order(…)`: the database function claims the key, locks order and voucher, judges, debits, writes the ledger row, marks the order paid and stores the answer"
+        ? "one statement: the live session joined to its user, then `pay_order(…)`: the database function claims the key, locks order and voucher, judges, debits, writes the ledger row, marks the order paid and stores the answer"
         : "the statements listed above"
     }). Where its Node CPU goes (profile above): ${prof.cpuBuckets
       .slice(0, 4)

@@ -2,6 +2,7 @@ import type { TRPC_ERROR_CODE_KEY } from "@trpc/server";
 
 /** Expected failures of domain functions. Mapped to tRPC/HTTP codes in one place (server/trpc/init.ts). */
 export const DOMAIN_ERRORS = {
+  UNAUTHENTICATED: "UNAUTHORIZED",
   NOT_FOUND: "NOT_FOUND",
   INVALID_INPUT: "BAD_REQUEST",
   INVALID_CURSOR: "BAD_REQUEST",

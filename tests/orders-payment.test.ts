@@ -7,9 +7,10 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DatabaseHandle, type Executor, openDatabase, rows } from "@/db/client";
-import { ACCOUNTS } from "@/db/seed";
+import { ACCOUNTS, DEMO_PASSWORD } from "@/db/seed";
+import { sessionTokenHash, signIn, signOut } from "@/server/auth/session";
 import { MAX_MINOR, toDecimal } from "@/server/money";
-import { appRouter } from "@/server/trpc/root";
+import { appRouter, createCaller } from "@/server/trpc/root";
 import { eachDriver, seededDatabase, testDatabases } from "./db";
 import { callerFor, expectTRPCError, snapshot } from "./helpers";
 import { assertLedgerInvariant } from "./invariants";
@@ -753,6 +754,62 @@ describe.each(eachDriver(drivers))("[%s] orders and payment", (_name, driver) =>
       const davePage = await dave.orders.paymentOptions({ id: daves });
       expect([...davePage.applicable, ...davePage.unavailable].map((v) => v.id)).toEqual(["CP-DAVE-0400"]);
       expect(await snapshot(handle.db)).toEqual(snap);
+    });
+
+    it("R-SEC-1/R-MATCH-7: orders.pay by session cookie (the session is checked inside the payment statement): a live session pays its own account's order once; an expired one, a signed-out one, an unknown one and another account's are refused and charge nothing", async () => {
+      const token = await signIn(handle.db, "alice@example.com", DEMO_PASSWORD);
+      if (!token) throw new Error("sign-in failed");
+      const viaCookie = createCaller({ handle, sessionToken: token });
+      const bobs = await createOrder(bob, "5.00");
+      const own = await createOrder(alice, "5.00");
+      const page = await alice.orders.paymentOptions({ id: own });
+      const chosen = page.applicable[0];
+      if (!chosen) throw new Error("no applicable voucher");
+      const pay = (c: typeof viaCookie, orderId: string, key = newKey()) =>
+        c.orders.pay({
+          orderId,
+          couponId: chosen.id,
+          expectedDeductionMinor: chosen.deductionMinor,
+          idempotencyKey: key,
+        });
+
+      // Another account's order: not found, whoever's session it is.
+      let before = await snapshot(handle.db);
+      await expectDomainError(pay(viaCookie, bobs), "NOT_FOUND", "NOT_FOUND");
+      // Unknown and over-long tokens: no session.
+      await expectTRPCError(
+        pay(createCaller({ handle, sessionToken: "no-such-session" }), own),
+        "UNAUTHORIZED",
+      );
+      await expectTRPCError(
+        pay(createCaller({ handle, sessionToken: "x".repeat(101) }), own),
+        "UNAUTHORIZED",
+      );
+      expect(await snapshot(handle.db)).toEqual(before);
+
+      // The live session pays, exactly once, as Alice; the ledger row names her user.
+      const key = newKey();
+      const paid = await pay(viaCookie, own, key);
+      expect(paid).toMatchObject({ orderId: own, status: "Paid", couponId: chosen.id });
+      expect(await pay(viaCookie, own, key)).toEqual(paid);
+      const ds = await rows<{ account_id: string; actor_user_id: string }>(
+        handle.db,
+        sql`SELECT account_id, actor_user_id FROM coupon_ledger WHERE order_id = ${own}`,
+      );
+      expect(ds).toEqual([{ account_id: ACCOUNTS.alice, actor_user_id: "u-alice" }]);
+
+      // Expired, then signed out: refused before anything is written.
+      const next = await createOrder(alice, "5.00");
+      before = await snapshot(handle.db);
+      const hash = sessionTokenHash(token);
+      await handle.db.execute(
+        sql`UPDATE sessions SET expires_at = now() - interval '1 second' WHERE token_hash = ${hash}`,
+      );
+      await expectTRPCError(pay(viaCookie, next), "UNAUTHORIZED");
+      await signOut(handle.db, token);
+      await expectTRPCError(pay(viaCookie, next), "UNAUTHORIZED");
+      expect((await orderRow(handle.db, next))?.status).toBe("Pending Payment");
+      expect(await snapshot(handle.db)).toEqual(before);
     });
 
     it("R-SEC-1: an unauthenticated caller gets UNAUTHORIZED from every orders procedure and changes nothing", async () => {

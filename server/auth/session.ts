@@ -21,6 +21,22 @@ export type SessionUser = {
 
 const hashToken = (token: string) => createHash("sha256").update(token).digest("base64url");
 
+/**
+ * Who is calling, for a statement that checks the session itself (orders.pay): the user, when
+ * already known (tests, server components), or the cookie's session hash, which the statement
+ * joins to `sessions` (live ones only); it then does nothing and answers no row when there is no
+ * such session.
+ */
+export type Caller = { userId: string; accountId: string } | { sessionHash: string };
+
+/**
+ * What the sessions table holds for a cookie's token (its SHA-256), for statements that check the
+ * session themselves; null when the token cannot be a session (none, or longer than ours).
+ */
+export function sessionTokenHash(token: string | undefined): string | null {
+  return token && token.length <= 100 ? hashToken(token) : null;
+}
+
 /** Checks the password; returns a new session token, or null for a wrong email or password. */
 export async function signIn(db: Executor, email: string, password: string): Promise<string | null> {
   const [user] = await db
@@ -45,7 +61,8 @@ export async function signOut(db: Executor, token: string): Promise<void> {
 
 /** One indexed query, prepared once per database: the session's user and account, if the session is live. */
 export async function getSessionUser(db: Executor, token: string | undefined): Promise<SessionUser | null> {
-  if (!token || token.length > 100) return null;
+  const hash = sessionTokenHash(token);
+  if (!hash) return null;
   const query = preparedQuery(db, "session-user", () =>
     db
       .select({
@@ -64,7 +81,7 @@ export async function getSessionUser(db: Executor, token: string | undefined): P
       .where(and(eq(sessions.tokenHash, sql.placeholder("hash")), gt(sessions.expiresAt, sql`now()`)))
       .prepare("session_user"),
   );
-  const [row] = await query.execute({ hash: hashToken(token) });
+  const [row] = await query.execute({ hash });
   return row ?? null;
 }
 

@@ -3,6 +3,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { preparedQuery } from "@/db/prepared";
 import { accounts, orders, products } from "@/db/schema";
+import type { Caller } from "@/server/auth/session";
 import { DomainError, notFound } from "@/server/errors";
 import { requestHash } from "@/server/idempotency";
 import { formatMoney, MoneyParseError, parseMoney } from "@/server/money";
@@ -159,16 +160,26 @@ function refusalError(
   }
 }
 
-/** `SELECT answer FROM pay_order(…)`, prepared once per database: one named statement, planned once. */
-const payStatement = (db: Db) =>
-  preparedQuery(db, "orders-pay", () => {
+/**
+ * `SELECT answer FROM pay_order(…)`, prepared once per database: one named statement, planned
+ * once. For a caller known only by the session cookie, the same statement joins the live session
+ * to its user and calls pay_order() for that user's account: no row when there is no such session
+ * (the function is then never called, nothing is written).
+ */
+const payStatement = (db: Db, bySession: boolean) =>
+  preparedQuery(db, bySession ? "orders-pay-session" : "orders-pay", () => {
     const p = (name: string) => sql.placeholder(name);
-    return db
-      .select({ answer: sql<PayResult>`answer` })
-      .from(
-        sql`pay_order(${p("account")}, ${p("user")}, ${p("key")}, ${p("hash")}, ${p("order")}, ${p("coupon")}, ${p("expected")}) AS answer`,
-      )
-      .prepare("orders_pay");
+    const rest = sql`${p("key")}, ${p("hash")}, ${p("order")}, ${p("coupon")}, ${p("expected")}`;
+    return bySession
+      ? db
+          .select({ answer: sql<PayResult>`pay_order(u.account_id, u.id, ${rest})` })
+          .from(sql`sessions s JOIN users u ON u.id = s.user_id`)
+          .where(sql`s.token_hash = ${p("session")} AND s.expires_at > now()`)
+          .prepare("orders_pay_session")
+      : db
+          .select({ answer: sql<PayResult>`answer` })
+          .from(sql`pay_order(${p("account")}, ${p("user")}, ${rest}) AS answer`)
+          .prepare("orders_pay");
   });
 
 /**
@@ -178,8 +189,9 @@ const payStatement = (db: Db) =>
  * refuses if the deduction is not what the page showed, then debits, writes the ledger row, marks
  * the order paid and stores the answer under the key. One round trip: the voucher's row lock is
  * never held across the network. Any refusal rolls the whole statement back: nothing is charged.
+ * A caller known by session hash is checked by the same statement (no session: UNAUTHENTICATED).
  */
-export async function payOrder(db: Db, actor: Actor, input: PayInput): Promise<PayResult> {
+export async function payOrder(db: Db, caller: Caller, input: PayInput): Promise<PayResult> {
   const orderId = input.orderId.toUpperCase();
   const couponId = input.couponId?.toUpperCase() ?? null;
   const expected = input.expectedDeductionMinor;
@@ -188,16 +200,19 @@ export async function payOrder(db: Db, actor: Actor, input: PayInput): Promise<P
   }
   const hash = requestHash({ orderId, couponId, expected });
   try {
-    const [row] = await payStatement(db).execute({
-      account: actor.accountId,
-      user: actor.userId,
+    const bySession = "sessionHash" in caller;
+    const [row] = await payStatement(db, bySession).execute({
+      ...(bySession ? { session: caller.sessionHash } : { account: caller.accountId, user: caller.userId }),
       key: input.idempotencyKey,
       hash,
       order: orderId,
       coupon: couponId,
       expected,
     });
-    if (!row) throw new Error("pay_order returned no row");
+    if (!row) {
+      if (bySession) throw new DomainError("UNAUTHENTICATED", "Please sign in.");
+      throw new Error("pay_order returned no row");
+    }
     return row.answer;
   } catch (e) {
     const refusal = payRefusal(e);

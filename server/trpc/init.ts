@@ -2,7 +2,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError, z } from "zod";
 import type { DatabaseHandle } from "@/db/client";
 import { resolveAccountScope } from "@/server/auth/access";
-import { getSessionUser, type SessionUser } from "@/server/auth/session";
+import { type Caller, getSessionUser, type SessionUser, sessionTokenHash } from "@/server/auth/session";
 import { DOMAIN_ERRORS, DomainError } from "@/server/errors";
 
 export type Context = {
@@ -72,6 +72,18 @@ export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const user = ctx.user !== undefined ? ctx.user : await getSessionUser(ctx.handle.db, ctx.sessionToken);
   if (!user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Please sign in." });
   return next({ ctx: { ...ctx, user } });
+});
+
+/**
+ * Session required, but not looked up here: `ctx.caller` (the user, when already known, or the
+ * cookie's session hash) goes into the procedure's own statement, which checks the session itself.
+ * One round trip instead of two on the money path (decision 009).
+ */
+export const sessionProcedure = publicProcedure.use(({ ctx, next }) => {
+  const sessionHash = ctx.user === undefined ? sessionTokenHash(ctx.sessionToken) : null;
+  const caller: Caller | null = ctx.user ?? (sessionHash ? { sessionHash } : null);
+  if (!caller) throw new TRPCError({ code: "UNAUTHORIZED", message: "Please sign in." });
+  return next({ ctx: { ...ctx, caller } });
 });
 
 export const operatorProcedure = authedProcedure.use(({ ctx, next }) => {

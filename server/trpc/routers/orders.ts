@@ -2,7 +2,7 @@ import { z } from "zod";
 import { getOrder, listOrders, paymentOptions } from "@/server/orders/queries";
 import { createOrderInput, orderId, ordersListInput, payInput } from "@/server/orders/schema";
 import { createOrder, payOrder, renewOrder } from "@/server/orders/service";
-import { authedProcedure, router } from "../init";
+import { authedProcedure, router, sessionProcedure } from "../init";
 
 /** Orders act on the caller's own account: paying is for the account that owns the order. */
 export const ordersRouter = router({
@@ -22,5 +22,8 @@ export const ordersRouter = router({
   paymentOptions: authedProcedure
     .input(z.object({ id: orderId }))
     .query(({ ctx, input }) => paymentOptions(ctx.handle.db, ctx.user.accountId, input.id)),
-  pay: authedProcedure.input(payInput).mutation(({ ctx, input }) => payOrder(ctx.handle.db, ctx.user, input)),
+  /** One statement checks the session and pays (decision 009). */
+  pay: sessionProcedure
+    .input(payInput)
+    .mutation(({ ctx, input }) => payOrder(ctx.handle.db, ctx.caller, input)),
 });
