@@ -324,12 +324,16 @@ async function profile(): Promise<{
     k++;
     const a = 1 + ((k - 1) % DATA.accounts);
     // As orders.pay calls it: the caller known by the cookie's session hash, checked in the statement.
-    return payOrder(db, { sessionHash: sessionTokenHash(DATA.token(DATA.accountId(a))) as string }, {
-      orderId: `ORD-BPT-${TAG}-${k}`,
-      couponId: PAY.voucher(a),
-      expectedDeductionMinor: 1,
-      idempotencyKey: `bench-pay-${TAG}-t-${k}`,
-    });
+    return payOrder(
+      db,
+      { sessionHash: sessionTokenHash(DATA.token(DATA.accountId(a))) as string },
+      {
+        orderId: `ORD-BPT-${TAG}-${k}`,
+        couponId: PAY.voucher(a),
+        expectedDeductionMinor: 1,
+        idempotencyKey: `bench-pay-${TAG}-t-${k}`,
+      },
+    );
   };
   await payOnce();
   // Without postgres.js's one-time type lookup on a new connection.
