@@ -23,6 +23,32 @@ export function viewableAccountIdsSql(userId: unknown, ownAccountId: unknown): S
 }
 
 /**
+ * The live session's customer user (`id`) or account (`account_id`), as a scalar sub-select that
+ * PostgreSQL runs once per statement: NULL when the session does not exist or has expired, and for
+ * the operator.
+ */
+function sessionCustomerSql(sessionHash: unknown, column: "id" | "account_id"): SQL {
+  return sql`(SELECT u.${sql.raw(column)} FROM sessions s JOIN users u ON u.id = s.user_id
+     WHERE s.token_hash = ${sessionHash} AND s.expires_at > now() AND u.role = 'customer')`;
+}
+
+/**
+ * The accounts condition of a "session" scope, on the given account column: the own account, or
+ * the requested one or "all" within viewableAccountIdsSql of the session's user. False for every
+ * row without a live customer session.
+ */
+export function sessionScopeSql(
+  accountColumn: unknown,
+  sessionHash: unknown,
+  requested: { all: true } | { account: unknown } | null,
+): SQL {
+  const own = sessionCustomerSql(sessionHash, "account_id");
+  if (!requested) return sql`${accountColumn} = ${own}`;
+  const viewable = sql`(${accountColumn} IN (${viewableAccountIdsSql(sessionCustomerSql(sessionHash, "id"), own)})) IS TRUE`;
+  return "all" in requested ? viewable : sql`${accountColumn} = ${requested.account} AND ${viewable}`;
+}
+
+/**
  * May this user see the given account's vouchers? Own account: yes. The platform operator:
  * any existing account. An enterprise administrator: the financial account and the members it
  * manages, only with the Cards and Coupons permission for that financial account (R-ENT-3).
@@ -68,7 +94,14 @@ export async function viewableAccounts(
  */
 export type AccountScope =
   | { kind: "account"; accountId: string }
-  | { kind: "viewable"; userId: string; ownAccountId: string };
+  | { kind: "viewable"; userId: string; ownAccountId: string }
+  /**
+   * A caller known only by the session cookie's hash: the statement itself checks the session and
+   * the right to the requested account (own when undefined, "all", or one UID), by the same rule as
+   * canViewAccount. It finds no rows for a dead session, an account the caller may not see, and the
+   * operator (whose calls take the ordinary path); see sessionScopeSql.
+   */
+  | { kind: "session"; sessionHash: string; requested: string | undefined };
 
 /**
  * The scope of a list call: one UID, or "all" the caller may see. `null` when the caller may

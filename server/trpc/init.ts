@@ -1,7 +1,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError, z } from "zod";
 import type { DatabaseHandle } from "@/db/client";
-import { resolveAccountScope } from "@/server/auth/access";
+import { type AccountScope, resolveAccountScope } from "@/server/auth/access";
 import { type Caller, getSessionUser, type SessionUser, sessionTokenHash } from "@/server/auth/session";
 import { DOMAIN_ERRORS, DomainError } from "@/server/errors";
 
@@ -104,10 +104,28 @@ export const accountInput = z.object({
  * the list statement reads itself. An account the caller may not see is "not found", never a
  * hint that it exists. Permissions are read on every request: a revoke takes effect at once.
  */
-export const accountProcedure = authedProcedure.input(accountInput).use(async ({ ctx, input, next }) => {
-  const scope = await resolveAccountScope(ctx.handle.db, ctx.user, input.accountId);
+export const accountProcedure = authedProcedure
+  .input(accountInput)
+  .use(async ({ ctx, input, next }) =>
+    next({ ctx: { ...ctx, scope: await accountScope(ctx.handle.db, ctx.user, input.accountId) } }),
+  );
+
+/** The scope of a call for a known user, or the tRPC error that refuses it. */
+export async function accountScope(
+  db: DatabaseHandle["db"],
+  user: SessionUser,
+  requested: string | undefined,
+): Promise<AccountScope> {
+  const scope = await resolveAccountScope(db, user, requested);
   if (scope === "operator-all")
     throw new TRPCError({ code: "BAD_REQUEST", message: "Choose one account to view." });
   if (!scope) throw new TRPCError({ code: "NOT_FOUND", message: "Account not found" });
-  return next({ ctx: { ...ctx, scope } });
-});
+  return scope;
+}
+
+/** The signed-in user of a sessionProcedure call, looked up when its own statement did not settle it. */
+export async function sessionUser(ctx: Context): Promise<SessionUser> {
+  const user = ctx.user !== undefined ? ctx.user : await getSessionUser(ctx.handle.db, ctx.sessionToken);
+  if (!user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Please sign in." });
+  return user;
+}

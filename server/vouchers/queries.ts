@@ -2,7 +2,7 @@ import { and, asc, desc, eq, type SQL, sql } from "drizzle-orm";
 import { type Executor, rows } from "@/db/client";
 import { accounts, couponLedger, coupons, couponShares } from "@/db/schema";
 import { preparedQuery } from "@/db/prepared";
-import { type AccountScope, viewableAccountIdsSql } from "@/server/auth/access";
+import { type AccountScope, sessionScopeSql, viewableAccountIdsSql } from "@/server/auth/access";
 import { notFound } from "@/server/errors";
 import { decodeCursor, encodeCursor } from "./cursor";
 import type { CouponStatus } from "./rules";
@@ -83,6 +83,18 @@ const direct: Bind = (_name, value) => value;
  */
 function scopeWhere(bind: Bind, scope: AccountScope): SQL {
   if (scope.kind === "account") return eq(coupons.accountId, bind("account", scope.accountId) as string);
+  if (scope.kind === "session") {
+    const { requested } = scope;
+    return sessionScopeSql(
+      coupons.accountId,
+      bind("session", scope.sessionHash),
+      requested === undefined
+        ? null
+        : requested === "all"
+          ? { all: true }
+          : { account: bind("account", requested) },
+    );
+  }
   const ids = viewableAccountIdsSql(bind("user", scope.userId), bind("own", scope.ownAccountId));
   return sql`(${coupons.accountId} IN (${ids})) IS TRUE`;
 }
@@ -163,7 +175,9 @@ export async function listCoupons(db: Executor, scope: AccountScope, input: List
   };
   const { col, where, order } = listPlanWith(bind, scope, input);
   const shape = [
-    scope.kind,
+    scope.kind === "session"
+      ? `session:${scope.requested === undefined ? "own" : scope.requested === "all" ? "all" : "one"}`
+      : scope.kind,
     input.type,
     input.status ?? "",
     input.q ? "q" : "",

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DatabaseHandle, rows } from "@/db/client";
 import { ACCOUNTS, DEMO_PASSWORD, DEMO_USERS } from "@/db/seed";
 import { signIn } from "@/server/auth/session";
+import { createCaller } from "@/server/trpc/root";
 import { couponListExportResponse } from "@/server/vouchers/list-export";
 import { eachDriver, seededDatabase, testDatabases } from "../db";
 import { callerFor, type DemoUserId, expectTRPCError, parseCsv, readAll } from "../helpers";
@@ -54,10 +55,44 @@ describe.each(eachDriver(drivers))(
       return [...sum].sort(([a], [b]) => a.localeCompare(b)).map(([currency, s]) => ({ currency, ...s }));
     }
 
+    /** A real session per user (signed in once per file). */
+    const tokens = new Map<DemoUserId, string>();
+    async function tokenOf(user: DemoUserId): Promise<string> {
+      let token = tokens.get(user);
+      if (!token) {
+        const email = DEMO_USERS.find((u) => u.id === user)?.email ?? "";
+        token = (await signIn(handle.db, email, DEMO_PASSWORD)) ?? "";
+        tokens.set(user, token);
+      }
+      return token;
+    }
+
     async function exportOf(user: DemoUserId, account: string) {
-      const email = DEMO_USERS.find((u) => u.id === user)?.email ?? "";
-      const token = (await signIn(handle.db, email, DEMO_PASSWORD)) ?? undefined;
-      return couponListExportResponse(handle, token, new URLSearchParams({ account }));
+      return couponListExportResponse(handle, await tokenOf(user), new URLSearchParams({ account }));
+    }
+
+    /**
+     * coupons.list both ways: as the known user, and by the session cookie, where one statement
+     * checks the session and the account (decision 009). Both must give the same page, or the same
+     * error; the page (or that error) is returned.
+     */
+    type ListArgs = Parameters<ReturnType<typeof as>["coupons"]["list"]>[0];
+    async function list(user: DemoUserId, input: ListArgs) {
+      const settle = (p: Promise<unknown>) =>
+        p.then(
+          (value) => ({ value }),
+          (e: { code?: string }) => ({ error: e, code: e.code }),
+        );
+      const known = await settle(as(user).coupons.list(input));
+      const cookie = await settle(
+        createCaller({ handle, sessionToken: await tokenOf(user) }).coupons.list(input),
+      );
+      if ("error" in known) {
+        expect("code" in cookie ? cookie.code : "no error", `cookie path, ${user}`).toBe(known.code);
+        throw known.error;
+      }
+      expect("value" in cookie ? cookie.value : cookie, `cookie path, ${user}`).toEqual(known.value);
+      return known.value as Awaited<ReturnType<ReturnType<typeof as>["coupons"]["list"]>>;
     }
 
     /** What "All" shows the user on this request: every page of the table, the totals, the file's IDs. */
@@ -65,7 +100,7 @@ describe.each(eachDriver(drivers))(
       const ids: string[] = [];
       let cursor: string | undefined;
       do {
-        const page = await as(user).coupons.list({ accountId: "all", limit: 7, cursor });
+        const page = await list(user, { accountId: "all", limit: 7, cursor });
         ids.push(...page.items.map((i) => i.id));
         cursor = page.nextCursor ?? undefined;
       } while (cursor);
@@ -91,38 +126,46 @@ describe.each(eachDriver(drivers))(
     it('R-LIST-5 R-ENT-3 R-ENT-4 R-DET-3: "All" is exactly the union of the permitted accounts; a grant and a revoke apply on the next request', async () => {
       // Fay (finance) administers Acme but holds only Quota Pool: "All" is her own account.
       await expectAll("u-acme-finance", [ACCOUNTS.acme]);
-      await expectTRPCError(as("u-acme-finance").coupons.list({ accountId: ACCOUNTS.bob }), "NOT_FOUND");
+      await expectTRPCError(list("u-acme-finance", { accountId: ACCOUNTS.bob }), "NOT_FOUND");
 
       await owner().enterprise.grant({ userId: "u-acme-finance", permission: "cards_and_coupons" });
       await expectAll("u-acme-finance", [ACCOUNTS.acme, ACCOUNTS.bob, ACCOUNTS.carol]);
-      expect(
-        (await as("u-acme-finance").coupons.list({ accountId: ACCOUNTS.bob })).items.length,
-      ).toBeGreaterThan(0);
+      expect((await list("u-acme-finance", { accountId: ACCOUNTS.bob })).items.length).toBeGreaterThan(0);
 
       await owner().enterprise.revoke({ userId: "u-acme-finance", permission: "cards_and_coupons" });
       await expectAll("u-acme-finance", [ACCOUNTS.acme]);
-      await expectTRPCError(as("u-acme-finance").coupons.list({ accountId: ACCOUNTS.bob }), "NOT_FOUND");
+      await expectTRPCError(list("u-acme-finance", { accountId: ACCOUNTS.bob }), "NOT_FOUND");
       await expectTRPCError(as("u-acme-finance").coupons.totals({ accountId: ACCOUNTS.carol }), "NOT_FOUND");
       expect((await exportOf("u-acme-finance", ACCOUNTS.bob)).status).toBe(404);
     });
 
     it("R-LIST-5 R-ENT-3 R-ENT-4 R-DET-3: an account taken into or out of financial management appears or disappears on the next request", async () => {
       await expectAll("u-acme-admin", [ACCOUNTS.acme, ACCOUNTS.bob, ACCOUNTS.carol]);
-      await expectTRPCError(owner().coupons.list({ accountId: ACCOUNTS.dave }), "NOT_FOUND");
+      await expectTRPCError(list("u-acme-admin", { accountId: ACCOUNTS.dave }), "NOT_FOUND");
 
       await owner().enterprise.manage({ accountId: ACCOUNTS.dave });
       await expectAll("u-acme-admin", [ACCOUNTS.acme, ACCOUNTS.bob, ACCOUNTS.carol, ACCOUNTS.dave]);
 
       await owner().enterprise.unmanage({ accountId: ACCOUNTS.bob });
       await expectAll("u-acme-admin", [ACCOUNTS.acme, ACCOUNTS.carol, ACCOUNTS.dave]);
-      await expectTRPCError(owner().coupons.list({ accountId: ACCOUNTS.bob }), "NOT_FOUND");
+      await expectTRPCError(list("u-acme-admin", { accountId: ACCOUNTS.bob }), "NOT_FOUND");
       expect((await exportOf("u-acme-admin", ACCOUNTS.bob)).status).toBe(404);
-      expect((await owner().coupons.list({ accountId: ACCOUNTS.dave })).items.length).toBeGreaterThan(0);
+      expect((await list("u-acme-admin", { accountId: ACCOUNTS.dave })).items.length).toBeGreaterThan(0);
     });
 
     it('R-LIST-5 R-ENT-4: without any grant "All" is the own account; the operator must pick one account', async () => {
       await expectAll("u-alice", [ACCOUNTS.alice]);
-      await expectTRPCError(as("u-operator").coupons.list({ accountId: "all" }), "BAD_REQUEST");
+      // An empty page is an empty page by either path, for the own account, "All" and a permitted one.
+      for (const accountId of [undefined, "all", ACCOUNTS.carol]) {
+        expect(await list("u-acme-admin", { accountId, q: "NO-SUCH-VOUCHER" })).toEqual({
+          items: [],
+          nextCursor: null,
+        });
+      }
+      expect((await list("u-alice", {})).items.every((i) => i.accountId === ACCOUNTS.alice)).toBe(true);
+      expect((await list("u-operator", { accountId: ACCOUNTS.alice })).items.length).toBeGreaterThan(0);
+      await list("u-operator", {}); // the operator's own account: both paths agree
+      await expectTRPCError(list("u-operator", { accountId: "all" }), "BAD_REQUEST");
       await expectTRPCError(as("u-operator").coupons.totals({ accountId: "all" }), "BAD_REQUEST");
       expect((await exportOf("u-operator", "all")).status).toBe(400);
     });

@@ -9,7 +9,15 @@ import {
   sharedWithAccount,
 } from "@/server/vouchers/queries";
 import { couponId, historyInput, listFilters, listInput, listOutput } from "@/server/vouchers/schema";
-import { accountProcedure, authedProcedure, router } from "../init";
+import {
+  accountInput,
+  accountProcedure,
+  accountScope,
+  authedProcedure,
+  router,
+  sessionProcedure,
+  sessionUser,
+} from "../init";
 
 export const couponsRouter = router({
   /** The account filter's choices (R-ENT-4): own account first, then those administered with Cards and Coupons. */
@@ -18,11 +26,28 @@ export const couponsRouter = router({
   /** Vouchers other accounts share with the caller's account (R-POOL-3). */
   shared: authedProcedure.query(({ ctx }) => sharedWithAccount(ctx.handle.db, ctx.user.accountId)),
 
-  /** Coupons tab page (R-LIST-1..3). */
-  list: accountProcedure
+  /**
+   * Coupons tab page (R-LIST-1..3). For a cookie caller one statement checks the session and the
+   * right to the account(s) and reads the page (decision 009). When it finds no rows, the ordinary
+   * path says why (not signed in, account not found, the operator's "All") or returns the empty page.
+   */
+  list: sessionProcedure
+    .input(accountInput)
     .input(listInput)
     .output(listOutput)
-    .query(({ ctx, input }) => listCoupons(ctx.handle.db, ctx.scope, input)),
+    .query(async ({ ctx, input }) => {
+      const db = ctx.handle.db;
+      if ("sessionHash" in ctx.caller) {
+        const scope = {
+          kind: "session",
+          sessionHash: ctx.caller.sessionHash,
+          requested: input.accountId,
+        } as const;
+        const page = await listCoupons(db, scope, input);
+        if (page.items.length > 0) return page;
+      }
+      return listCoupons(db, await accountScope(db, await sessionUser(ctx), input.accountId), input);
+    }),
 
   /** Totals above the table (R-LIST-4). */
   totals: accountProcedure
