@@ -27,11 +27,12 @@ import { parseListParams } from "@/lib/coupon-list-params";
 import * as schema from "@/db/schema";
 import { resolveAccountScope, viewableAccounts } from "@/server/auth/access";
 import { hashPassword } from "@/server/auth/password";
-import { getSessionUser } from "@/server/auth/session";
+import { getSessionUser, sessionTokenHash } from "@/server/auth/session";
 import { streamCouponList } from "@/server/vouchers/export";
 import { listCoupons } from "@/server/vouchers/queries";
 import { listInput, listOutput } from "@/server/vouchers/schema";
 import {
+  APP_PG_ENV,
   BENCH_DB,
   BENCH_URL,
   cpuProbe,
@@ -127,33 +128,36 @@ async function captureAndProfile() {
   const db = drizzle(sql, { schema, casing: "snake_case" }) as unknown as Db;
   const user = await getSessionUser(db, TOKEN);
   if (!user) throw new Error("admin session not found");
-  const scope = await resolveAccountScope(db, user, "all");
-  if (!scope || scope === "operator-all" || scope.kind !== "viewable")
-    throw new Error(`unexpected scope ${JSON.stringify(scope)}`);
   const ids = (await viewableAccounts(db, user)).map((a) => a.id);
+  // What coupons.list runs for a cookie caller: one statement checks the session, reads the
+  // accounts the user may see and returns the page as one JSON value.
+  const scope = {
+    kind: "session",
+    sessionHash: sessionTokenHash(TOKEN) as string,
+    requested: "all",
+  } as const;
   const input = listInput.parse({});
+  captured.splice(0);
   const page = await listCoupons(db, scope, input);
   recording = false;
-  const session = captured.find((c) => /from "sessions"/i.test(c.query));
   const list = captured.find((c) => /from "coupons"/i.test(c.query));
-  if (!list || !session) throw new Error("could not capture the session / list SQL");
+  if (!list) throw new Error("could not capture the list SQL");
 
   const steps: [string, number, () => unknown][] = [
-    ["getSessionUser (1 prepared query)", 500, () => getSessionUser(db, TOKEN)],
     [
-      'resolveAccountScope("all") (no query: the list statement reads the accounts)',
-      200,
-      () => resolveAccountScope(db, user, "all"),
-    ],
-    [
-      `listCoupons "All" over ${ids.length} accounts (prepared; the accounts read inside it)`,
+      `listCoupons "All" over ${ids.length} accounts by session (prepared; session, accounts and page in one statement)`,
       200,
       () => listCoupons(db, scope, input),
     ],
     [
-      "  the same list statement on postgres.js alone (sql.unsafe, unnamed)",
+      "  the same statement on postgres.js alone (sql.unsafe, unnamed)",
       200,
       () => sql.unsafe(list.query, list.params as never[]),
+    ],
+    [
+      "getSessionUser (the separate lookup of the ordinary path; not on this one)",
+      500,
+      () => getSessionUser(db, TOKEN),
     ],
     ["listOutput.parse (zod .output() on 20 rows)", 2000, () => listOutput.parse(page)],
     ["JSON.stringify of the response body", 2000, () => JSON.stringify({ result: { data: page } })],
@@ -181,11 +185,10 @@ async function captureAndProfile() {
     `EXPLAIN (ANALYZE, BUFFERS, TIMING OFF) ${list.query}`,
     list.params as never[],
   );
-  const alternatives = await alternativesTimed(sql, list, ids);
+  const alternatives = await alternativesTimed(sql, list);
   await sql.end();
   return {
     alternatives,
-    session,
     list,
     accounts: ids.length,
     rows: page.items.length,
@@ -207,43 +210,22 @@ async function medianMs(n: number, fn: () => Promise<unknown>): Promise<number> 
 }
 
 /**
- * Where the list's database time goes and two ways out, timed on the same data (nothing is kept:
- * the index is created inside a transaction that is rolled back).
+ * The list statement's database time: as an unnamed statement (planned on every call) and as the
+ * app's pool runs it (a named statement, planned once: plan_cache_mode force_generic_plan).
  */
-async function alternativesTimed(sql: postgres.Sql, list: Captured, scope: readonly string[]) {
-  const cols = /^select (.*) from "coupons"/is.exec(list.query)?.[1];
-  const limit = list.params.at(-1);
+async function alternativesTimed(sql: postgres.Sql, list: Captured) {
   const out: string[][] = [];
   out.push([
-    "the captured statement, as is (unnamed statement: custom plan)",
-    fmt(await medianMs(5, () => sql.unsafe(list.query, list.params as never[]))),
+    "unnamed statement (parsed and planned on every call)",
+    fmt(await medianMs(9, () => sql.unsafe(list.query, list.params as never[]))),
   ]);
-  if (cols && typeof limit === "number") {
-    const lateral = `SELECT c.* FROM unnest($1::text[]) AS a(aid) CROSS JOIN LATERAL (
-        SELECT ${cols}, "issued_at" AS k_at, "id" AS k_id FROM "coupons" WHERE "account_id" = a.aid
-        ORDER BY "coupons"."issued_at" DESC, "coupons"."id" DESC LIMIT ${limit}) c
-      ORDER BY c.k_at DESC, c.k_id DESC LIMIT ${limit}`;
-    out.push([
-      `rewrite: unnest(accounts) ⋈ LATERAL (per-account index, LIMIT ${limit}), then the top ${limit}`,
-      fmt(await medianMs(5, () => sql.unsafe(lateral, [scope as string[]] as never[]))),
-    ]);
-  }
-  await sql
-    .begin(async (tx) => {
-      const t0 = now();
-      await tx.unsafe('CREATE INDEX bench_tmp_coupons_issued ON coupons ("issued_at", "id")');
-      const built = now() - t0;
-      const ms = await medianMs(5, () => tx.unsafe(list.query, list.params as never[]));
-      out.push([
-        `the captured statement with a global index on coupons (issued_at, id) (built in ${fmt(built / 1000)} s, rolled back)`,
-        fmt(ms),
-      ]);
-      throw new Error("rollback");
-    })
-    .catch((e) => {
-      if ((e as Error).message !== "rollback") throw e;
-    });
-  for (const [name, ms] of out) log(`  alternative ${name}: ${ms} ms`);
+  await sql.begin(async (tx) => {
+    await tx.unsafe("SET LOCAL plan_cache_mode = force_generic_plan");
+    const run = () => tx.unsafe(list.query, list.params as never[], { prepare: true });
+    for (let i = 0; i < 3; i++) await run();
+    out.push(["named statement, generic plan (as the app's pool runs it)", fmt(await medianMs(9, run))]);
+  });
+  for (const [name, ms] of out) log(`  list statement ${name}: ${ms} ms`);
   return out;
 }
 
@@ -654,12 +636,13 @@ that user, the **1,000 bench accounts as active members, each managed by ${FIN}*
 and the **Cards and Coupons** permission for \`bench-admin\` on ${FIN}. "All" therefore resolves to ${cap.accounts} accounts
 (the financial account and its 1,000 members) over the 1,000,000 vouchers of \`bench:data\` (plus any \`bench:pay\` vouchers
 in those accounts). One \`next start\` (${build}), \`DATABASE_URL\` → ${BENCH_DB}, pool of 10.
-* **raw**: the exact statement \`coupons.list\` sends for "All" (captured from \`listCoupons\` through postgres.js's
-  \`debug\` hook), run by \`pgbench -M prepared -j 1\`; it reads the ${cap.accounts} visible accounts itself (the admin's own
-  account UID is inlined as a literal, the other values stay parameters).
+* **raw**: the exact statement \`coupons.list\` sends for "All" to a cookie caller (captured from \`listCoupons\` through
+  postgres.js's \`debug\` hook): it checks the session, reads the ${cap.accounts} accounts the user may see and returns the page
+  as one JSON value; run by \`pgbench -M prepared -j 1\` with the app's connection settings
+  (\`PGOPTIONS="${APP_PG_ENV.PGOPTIONS}"\`), so both sides use the same plan.
 * **ping**: \`GET /api/trpc/health.ping\`.
 * **list**: \`GET /api/trpc/coupons.list?input=${JSON.stringify(INPUT)}\` (the tab's defaults: all types, sort issued desc,
-  20 rows) with the admin's cookie: session lookup, the list statement (which reads the visible accounts), zod.
+  20 rows) with the admin's cookie: that one statement, zod (input and output), JSON.
 * autocannon 9 in this process, every response timed; warm-up ${WARMUP} s per target at c=10, then at each c raw, ping,
   list for ${SECONDS} s each; one repetition. "other CPU" as in the other sections (above ≈0.1 core: disturbed).
 * **export**: \`GET ${EXPORT_PATH}\` (curl → /dev/null) vs \`psql -f <the same COPY>\` → /dev/null with
@@ -678,7 +661,7 @@ ${lines.join("\n")}
 
 ${table(["step", "wall ms/call", "Node CPU ms/call"], cap.steps, ["l", "r", "r"])}
 
-Database time of the list statement and two ways out (median of 5, wall ms, this script's connection):
+Database time of the list statement (median of 9, wall ms, this script's connection):
 
 ${table(["variant", "ms"], cap.alternatives, ["l", "r"])}
 
@@ -694,26 +677,13 @@ ${exportText}
 
 **Findings and suggestions** (not applied: the app code is not this script's to change)
 
-${
-  /Seq Scan on coupons/.test(cap.plan)
-    ? `1. **"All" has no index for its order.** The list statement is \`account_id IN (<${cap.accounts} accounts>) ORDER BY issued_at DESC, id DESC
-   LIMIT 21\`; the indexes lead with \`account_id\`, so PostgreSQL reads every voucher of those accounts (≈1 M rows) and
-   keeps the top 21 (plan above): ${cap.alternatives[0]?.[1] ?? "–"} ms per page at the database, the same for raw SQL and the app,
-   so the c=1 "app − raw" target can pass while both are far too slow, and saturated throughput is bounded by PostgreSQL
-   doing that scan (parallel workers on both cores), not by Node. Measured ways out on the same data (table above):
-   a global index on \`coupons (issued_at, id)\` (and one per other sort key: \`expires_at\`, \`balance_minor\`) serves the
-   page by walking the index and filtering the account set: ${cap.alternatives[2]?.[1] ?? "–"} ms; or, without a new index, a per-account top-N
-   (\`unnest(accounts) CROSS JOIN LATERAL (… WHERE account_id = a ORDER BY issued_at DESC, id DESC LIMIT 21)\`, then the top 21
-   of those): ${cap.alternatives[1]?.[1] ?? "–"} ms, cost growing with the number of accounts. The global index is the better fit for an
-   admin whose accounts hold most vouchers; the LATERAL form for a few accounts; the planner picks between index
-   and sort by itself once the global index exists.`
-    : `1. **"All" reads the page in index order** (plan above): ${cap.alternatives[0]?.[1] ?? "–"} ms per page at the database for ${cap.accounts} accounts
-   over ≈1 M vouchers (table above; for comparison, the per-account top-N rewrite: ${cap.alternatives[1]?.[1] ?? "–"} ms). What is left per request
-   is Node work: session, the list statement, zod, JSON (in-process table above).`
-}
-2. **"All" is one statement and one round trip.** The list reads the visible accounts itself
-   (\`(account_id IN (SELECT … admin_permissions … financial_relationships …)) IS TRUE\`, a hashed sub-plan), binding only the
-   user and their own account: one prepared statement whatever the number of accounts, no scope query, no id list sent.
+1. **"All" reads the page in index order** (plan above; ${cap.alternatives[1]?.[1] ?? "–"} ms at the database as the app runs it,
+   ${cap.alternatives[0]?.[1] ?? "–"} ms when planned on every call). What is left per request is Node's: Next and tRPC (ping's
+   share), the statement's round trip through postgres.js, zod and JSON (in-process table above).
+2. **"All" is one statement and one round trip, the session included.** The statement reads the session's user and
+   the accounts they may see itself (\`(account_id IN (SELECT … admin_permissions … financial_relationships …)) IS TRUE\`,
+   a hashed sub-plan), binding only the session's hash: one prepared statement whatever the number of accounts, no
+   session query, no scope query, no id list sent (decision 009).
 ${
   exp && /Sort/.test(exp.plan)
     ? `3. **Export:** the app runs the same COPY as psql and passes it through, so its time is PostgreSQL's (sort of ≈1 M rows,

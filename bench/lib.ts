@@ -18,6 +18,12 @@ export const BENCH_URL = process.env.BENCH_DATABASE_URL ?? `${PG_BASE}/${BENCH_D
 export const ADMIN_URL = `${PG_BASE}/postgres`;
 export const PORT = Number(process.env.BENCH_PORT ?? 3300);
 
+/**
+ * The app's pool connection settings (db/client.ts), for pgbench's raw runs: the same zone and the
+ * same plan caching (prepared statements planned once, generic), so raw and app run the same plans.
+ */
+export const APP_PG_ENV = { PGOPTIONS: "-c TimeZone=UTC -c plan_cache_mode=force_generic_plan" };
+
 /** The data set generate.ts writes; the other scripts rely on these facts. */
 export const DATA = {
   accounts: 1000,

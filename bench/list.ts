@@ -22,6 +22,7 @@ import { getSessionUser } from "@/server/auth/session";
 import { listCoupons } from "@/server/vouchers/queries";
 import { listInput, listOutput } from "@/server/vouchers/schema";
 import {
+  APP_PG_ENV,
   BENCH_DB,
   BENCH_URL,
   DATA,
@@ -168,7 +169,11 @@ function runPgbench(
   ];
   args.push("-l", `--log-prefix=${path.join(logDir, "tx")}`, "-h", "127.0.0.1", "-U", "postgres", BENCH_DB);
   const t0 = now();
-  const out = execFileSync("pgbench", args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  const out = execFileSync("pgbench", args, {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...APP_PG_ENV },
+  });
   const secs = (now() - t0) / 1000;
   if (
     !/number of failed transactions: 0 /.test(out) &&
@@ -469,12 +474,14 @@ ${table(["machine", ""], machineFacts(`${facts.v} (shared_buffers ${facts.sb})`)
 
 **Method.** Data from \`bench:data\` (1,000 accounts × 1,000 vouchers). One \`next start\` process
 (${build}), \`DATABASE_URL\` → ${BENCH_DB}, \`SEED_DEMO=false\`, pool of 10 (\`PG_POOL_MAX\` default).
-* **raw**: the exact statement \`listCoupons\` sends, captured from the real function through postgres.js's
-  \`debug\` hook, run by \`pgbench -M prepared -j 1\` with a random account per transaction (other
-  parameters passed as pgbench variables, so they stay parameters). Latency from \`pgbench -l\` per-transaction logs (µs).
+* **raw**: the page statement \`listCoupons\` sends for a known user's account, captured from the real function through
+  postgres.js's \`debug\` hook, run by \`pgbench -M prepared -j 1\` with the app's connection settings
+  (\`PGOPTIONS="${APP_PG_ENV.PGOPTIONS}"\`) and a random account per transaction (other parameters passed as pgbench
+  variables, so they stay parameters). Latency from \`pgbench -l\` per-transaction logs (µs). (For a cookie caller the app
+  sends the same page statement with the session check inside it: one round trip; decision 009.)
 * **ping**: \`GET /api/trpc/health.ping\` (no session, no database): the framework floor.
 * **list**: \`GET /api/trpc/coupons.list?input=${JSON.stringify(INPUT)}\` with \`Cookie: vc_session=bench-<random account>\`:
-  session lookup query + keyset query + zod input/output validation, 50 rows (≈800 cash vouchers per account).
+  one statement (session check + keyset page as one JSON value) + zod input/output validation, 50 rows (≈800 cash vouchers per account).
 * autocannon ${""}9 through its API in this process, no workers; every response is timed (hrtime, all status codes).
 * Order: warm-up ${WARMUP} s per target at c=10, then per concurrency a ${Math.max(1, Math.round(WARMUP / 2))} s warm-up per target and
   raw, ping, list, raw, ping, list at ${SECONDS} s each. Percentiles pool both repetitions.
@@ -522,15 +529,10 @@ ${table(["step", "wall ms/call", "Node CPU ms/call"], steps, ["l", "r", "r"])}
 
 ${findings.join("\n")}
 
-**Suggestions** (not applied; app code is not this script's to change):
-1. Session lookup: make it a drizzle prepared statement (\`.prepare("session_user")\` with \`sql.placeholder\`), measured above
-   at a fraction of the cost; or cache token-hash → user for a few seconds in process (revocation then takes that long).
-2. List: prepare the common shapes (no cursor / with cursor × sort × dir × type) once, or build the SQL string once per shape and
-   run it through postgres.js with \`prepare: true\`; select only the columns the table shows (the array columns cost parsing).
-3. Throughput on 2 cores: one \`next start\` process uses one core; a second process (cluster or two ports behind a proxy)
-   raised throughput ×1.6–1.7 in the framework-floor study (/work/shared/research/performance-floor.md §5).
-4. The c=1 target (app p95 ≤ raw p95 + 3 ms) is below the floor of two sequential queries plus Next + tRPC on this box
-   (ping alone has p95 ≈ 1.5–2.5 ms); it needs 1 and 2, or one SQL round trip for session + page.
+**Applied since these figures were first taken** (decision 009): the session select and every list shape are named
+prepared statements, planned once (generic plans); a cookie caller's session is checked inside the page statement (one
+round trip); the page leaves PostgreSQL as one JSON value. Not applied: a second \`next start\` process (×1.6–1.7 in the
+framework-floor study, /work/shared/research/performance-floor.md §5), which would change the server's topology.
 `,
   );
   log(summary.join("\n"));

@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import autocannon from "autocannon";
-import { BENCH_DB, cpuProbe, fmt, now, percentile, type Server, sortNumbers } from "./lib";
+import { APP_PG_ENV, BENCH_DB, cpuProbe, fmt, now, percentile, type Server, sortNumbers } from "./lib";
 
 export type LoadResult = {
   n: number;
@@ -47,7 +47,11 @@ export function runPgbench(
   const t0 = now();
   let out: string;
   try {
-    out = execFileSync("pgbench", args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    out = execFileSync("pgbench", args, {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, ...APP_PG_ENV },
+    });
   } catch (e) {
     const err = e as { stdout?: string; stderr?: string };
     throw new Error(`pgbench failed:\n${err.stdout ?? ""}\n${String(err.stderr ?? "").slice(-2000)}`);

@@ -32,8 +32,7 @@ export const couponsRouter = router({
    * path says why (not signed in, account not found, the operator's "All") or returns the empty page.
    */
   list: sessionProcedure
-    .input(accountInput)
-    .input(listInput)
+    .input(listInput.extend(accountInput.shape))
     .output(listOutput)
     .query(async ({ ctx, input }) => {
       const db = ctx.handle.db;
