@@ -831,6 +831,7 @@ describe.each(eachDriver(drivers))("[%s] orders and payment", (_name, driver) =>
             }),
         ],
         ["renew", () => anon.orders.renew({ id: own })],
+        ["refund", () => anon.orders.refund({ orderId: own, amount: "1.00", idempotencyKey: newKey() })],
         ["paymentOptions", () => anon.orders.paymentOptions({ id: own })],
         [
           "pay",

@@ -1,9 +1,11 @@
 "use client";
 
-import { useMutation, useQuery, useSuspenseQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
+import { useState } from "react";
 import { formatDateTime, formatMoney, zoneLabel } from "@/lib/format";
+import { toDecimal } from "@/server/money";
 import { PAYMENT_TYPES, TRANSACTION_TYPES } from "@/server/vouchers/schema";
 import { PageNav, useCursorStack } from "@/components/ui/cursor-pages";
 import { useTRPC } from "@/trpc/client";
@@ -100,6 +102,7 @@ export function OrdersTable({ timeZone }: { timeZone: string }) {
   const renew = useMutation(
     trpc.orders.renew.mutationOptions({ onSuccess: (o) => router.push(`/orders/${o.id}/pay`) }),
   );
+  const [unsubscribing, setUnsubscribing] = useState<NonNullable<typeof page>["items"][number] | null>(null);
   return (
     <section aria-labelledby="orders-h" className="rounded border border-slate-200 bg-white">
       <h2 id="orders-h" className="p-4 text-lg font-semibold">
@@ -158,7 +161,16 @@ export function OrdersTable({ timeZone }: { timeZone: string }) {
                 <td className="px-3 py-2 text-right tabular-nums">
                   {formatMoney(o.amountMinor, o.currency)}
                 </td>
-                <td className="px-3 py-2">{o.status}</td>
+                <td className="px-3 py-2">
+                  {o.status}
+                  {o.refundMinor > 0 && (
+                    <span className="block text-xs text-slate-600">
+                      {formatMoney(o.refundMinor, o.currency)} refunded:{" "}
+                      {formatMoney(o.cashRefundedMinor, o.currency)} cash,{" "}
+                      {formatMoney(o.voucherReturnedMinor, o.currency)} to the voucher
+                    </span>
+                  )}
+                </td>
                 <td className="px-3 py-2 text-right tabular-nums">
                   {o.couponId ? (
                     <Link href={`/coupons/${o.couponId}`} className="text-blue-800 underline">
@@ -196,6 +208,16 @@ export function OrdersTable({ timeZone }: { timeZone: string }) {
                       Renew
                     </button>
                   )}
+                  {o.status === "Paid" && (
+                    <button
+                      type="button"
+                      className="ml-3 text-blue-800 underline"
+                      aria-label={`Unsubscribe order ${o.id}`}
+                      onClick={() => setUnsubscribing(o)}
+                    >
+                      Unsubscribe
+                    </button>
+                  )}
                 </td>
               </tr>
             ))}
@@ -211,6 +233,105 @@ export function OrdersTable({ timeZone }: { timeZone: string }) {
         )}
       </div>
       <PageNav label="Order pages" pages={pages} nextCursor={page?.nextCursor} />
+      {unsubscribing && (
+        <UnsubscribeForm
+          key={unsubscribing.id}
+          order={unsubscribing}
+          onClose={() => setUnsubscribing(null)}
+        />
+      )}
     </section>
+  );
+}
+
+type RefundableOrder = {
+  id: string;
+  amountMinor: number;
+  voucherMinor: number;
+  cashMinor: number;
+  currency: string;
+  couponId: string | null;
+  paymentType: string;
+};
+
+/**
+ * Unsubscribe (R-REF-1..5): refund part or all of a paid order, once. The answer says how the
+ * refund was split and whether the voucher part came back, under the dated rule in force.
+ */
+function UnsubscribeForm({ order, onClose }: { order: RefundableOrder; onClose: () => void }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [key] = useState(() => crypto.randomUUID());
+  const refund = useMutation(
+    trpc.orders.refund.mutationOptions({
+      onSuccess: () => {
+        void queryClient.invalidateQueries({ queryKey: trpc.orders.pathKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.coupons.pathKey() });
+      },
+    }),
+  );
+  const done = refund.data;
+  return (
+    <form
+      aria-labelledby="unsubscribe-h"
+      className="m-4 space-y-2 rounded border border-slate-300 bg-slate-50 p-3 text-sm"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const amount = String(new FormData(e.currentTarget).get("amount"));
+        refund.mutate({ orderId: order.id, amount, idempotencyKey: key });
+      }}
+    >
+      <h3 id="unsubscribe-h" className="font-semibold">
+        Unsubscribe order {order.id}
+      </h3>
+      <p>
+        Paid {formatMoney(order.amountMinor, order.currency)}:{" "}
+        {formatMoney(order.voucherMinor, order.currency)} by voucher
+        {order.couponId ? ` ${order.couponId}` : ""}, {formatMoney(order.cashMinor, order.currency)} in cash.
+        The refund is split in the same proportion. Subscriptions and resource plans get the voucher part back
+        to the voucher (an expired voucher keeps its expiry); for pay-as-you-go only the cash part is
+        refunded. An order is unsubscribed once.
+      </p>
+      {done ? (
+        <p role="status" className="text-green-800">
+          Refunded {formatMoney(done.refundMinor, order.currency)}:{" "}
+          {formatMoney(done.cashRefundedMinor, order.currency)} in cash,{" "}
+          {formatMoney(done.voucherReturnedMinor, order.currency)}{" "}
+          {done.returnedTo === "pool" ? "to the Coupon Quota Pool" : "back to the voucher"}
+          {done.voucherForfeitedMinor > 0
+            ? `; ${formatMoney(done.voucherForfeitedMinor, order.currency)} of the voucher part is not returned`
+            : ""}
+          .
+        </p>
+      ) : (
+        <div className="flex flex-wrap items-end gap-3">
+          <label className="block">
+            Refund amount ({order.currency})
+            <input
+              name="amount"
+              required
+              inputMode="decimal"
+              defaultValue={toDecimal(order.amountMinor)}
+              className="mt-1 block rounded border border-slate-300 bg-white px-2 py-1.5"
+            />
+          </label>
+          <button
+            type="submit"
+            disabled={refund.isPending}
+            className="rounded bg-blue-700 px-3 py-1.5 font-medium text-white disabled:opacity-60"
+          >
+            Confirm refund
+          </button>
+        </div>
+      )}
+      {refund.error && (
+        <p role="alert" className="text-red-800">
+          {refund.error.message}
+        </p>
+      )}
+      <button type="button" className="text-blue-800 underline" onClick={onClose}>
+        Close
+      </button>
+    </form>
   );
 }

@@ -23,16 +23,35 @@ export const orderColumns = {
   renewalOfOrderId: orders.renewalOfOrderId,
   createdAt: orders.createdAt,
   paidAt: orders.paidAt,
+  /** The order's refund (unsubscribe), if any: what was refunded and how much of it was cash (R-REF-*). */
+  refund: sql<
+    [number, number, number] | string | null
+  >`(SELECT json_build_array(r.amount_minor, r.cash_refunded_minor, r.voucher_returned_minor)
+    FROM refunds r WHERE r.order_id = ${orders.id} ORDER BY r.created_at LIMIT 1)`,
 };
 
-type OrderRow = { createdAt: string | Date; paidAt: string | Date | null; status: string; cashMinor: number };
-function present<T extends OrderRow>(o: T) {
+type OrderRow = {
+  createdAt: string | Date;
+  paidAt: string | Date | null;
+  status: string;
+  cashMinor: number;
+  refund: [number, number, number] | string | null;
+};
+function present<T extends OrderRow>({ refund, ...o }: T) {
+  const [refundMinor = 0, cashRefundedMinor = 0, voucherReturnedMinor = 0] =
+    (typeof refund === "string" ? JSON.parse(refund) : refund) ?? [];
   return {
     ...o,
     createdAt: iso(o.createdAt),
     paidAt: o.paidAt ? iso(o.paidAt) : null,
-    /** R-INV-1: only the cash part can be invoiced. */
-    invoiceableMinor: o.status === "Pending Payment" || o.status === "Cancelled" ? 0 : o.cashMinor,
+    refundMinor: Number(refundMinor),
+    cashRefundedMinor: Number(cashRefundedMinor),
+    voucherReturnedMinor: Number(voucherReturnedMinor),
+    /** R-INV-1: only the cash part can be invoiced, less the cash paid back by a refund. */
+    invoiceableMinor:
+      o.status === "Pending Payment" || o.status === "Cancelled"
+        ? 0
+        : o.cashMinor - Number(cashRefundedMinor),
   };
 }
 

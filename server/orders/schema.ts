@@ -26,6 +26,15 @@ export const payInput = z.object({
 });
 export type PayInput = z.infer<typeof payInput>;
 
+/** Unsubscribe: refund part or all of a paid order, once (R-REF-1..5). */
+export const refundInput = z.object({
+  orderId,
+  /** Decimal string, e.g. "50.00": the value refunded, split between the cash and voucher parts. */
+  amount: z.string().min(1).max(24),
+  idempotencyKey: z.string().min(8).max(100),
+});
+export type RefundInput = z.infer<typeof refundInput>;
+
 export const ordersListInput = z.object({
   cursor: z.string().max(200).optional(),
   limit: z.number().int().min(1).max(100).default(20),

@@ -51,6 +51,8 @@ const PROTECTED: Record<string, (c: Caller) => Promise<unknown>> = {
       expectedDeductionMinor: 0,
       idempotencyKey: "sec-test-pay-0001",
     }),
+  "orders.refund": (c) =>
+    c.orders.refund({ orderId: "ORD-202600001", amount: "1.00", idempotencyKey: "sec-test-refund-0001" }),
 };
 const PUBLIC = ["health.ping"];
 /** Routers whose every procedure is run by every kind of caller in tests/enterprise-access.test.ts (with its own completeness check). */

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { getOrder, listOrders, paymentOptions } from "@/server/orders/queries";
-import { createOrderInput, orderId, ordersListInput, payInput } from "@/server/orders/schema";
+import { refundOrder } from "@/server/orders/refund";
+import { createOrderInput, orderId, ordersListInput, payInput, refundInput } from "@/server/orders/schema";
 import { createOrder, payOrder, renewOrder } from "@/server/orders/service";
 import { authedProcedure, router, sessionProcedure } from "../init";
 
@@ -22,6 +23,10 @@ export const ordersRouter = router({
   paymentOptions: authedProcedure
     .input(z.object({ id: orderId }))
     .query(({ ctx, input }) => paymentOptions(ctx.handle.db, ctx.user.accountId, input.id)),
+  /** Unsubscribe: refund part or all of a paid order once; the dated rules decide the voucher part (R-REF-1..5). */
+  refund: authedProcedure
+    .input(refundInput)
+    .mutation(({ ctx, input }) => refundOrder(ctx.handle.db, ctx.user, input)),
   /** One statement checks the session and pays (decision 009). */
   pay: sessionProcedure
     .input(payInput)

@@ -1,0 +1,245 @@
+import { randomInt } from "node:crypto";
+import { sql } from "drizzle-orm";
+import { type Db, type Executor, rows } from "@/db/client";
+import { couponLedger, poolLedger, refunds } from "@/db/schema";
+import { writeAudit } from "@/server/enterprise/audit";
+import { DomainError, notFound } from "@/server/errors";
+import { claimIdempotencyKey, requestHash, storeIdempotentResponse } from "@/server/idempotency";
+import { formatMoney, MoneyParseError, parseMoney, splitByWeights } from "@/server/money";
+import { iso } from "@/server/vouchers/queries";
+import type { RefundInput } from "./schema";
+
+type Actor = { userId: string; accountId: string };
+
+/** Which dated rules apply to an order (R-REF-3, R-REF-4); pay-as-you-go orders have none. */
+export type RefundKind = "subscription" | "resource_plan" | "pay_as_you_go";
+
+export type RefundRule = { id: string | null; mode: "cash_only" | "proportional" };
+
+/**
+ * The refund rule in force for this kind of order at `at` (R-REF-1..4): the latest row of
+ * `refund_rules` for the kind whose effective time is not after `at`. The rules are data (seeded,
+ * dated), not code. No row: the voucher part is not returned (R-REF-1, "cash_only").
+ * `at` defaults to the database clock, read in the same statement.
+ */
+export async function refundRuleAt(
+  db: Executor,
+  kind: RefundKind,
+  at?: string,
+): Promise<RefundRule & { at: string }> {
+  const [found] = await rows<{ at: string; id: string | null; mode: RefundRule["mode"] | null }>(
+    db,
+    sql`SELECT t.at::text AS at, r.id, r.mode::text AS mode
+          FROM (SELECT ${at ?? null}::timestamptz AS given) g
+          CROSS JOIN LATERAL (SELECT coalesce(g.given, clock_timestamp()) AS at) t
+          LEFT JOIN LATERAL (SELECT id, mode FROM refund_rules
+                              WHERE applies_to = ${kind} AND effective_from <= t.at
+                              ORDER BY effective_from DESC LIMIT 1) r ON true`,
+  );
+  if (!found) throw new Error("refund rule lookup returned no row");
+  return { at: found.at, id: found.id, mode: found.mode ?? "cash_only" };
+}
+
+export type RefundResult = {
+  refundId: string;
+  orderId: string;
+  status: "Refunded" | "Partially Refunded";
+  refundMinor: number;
+  /** Paid back as cash: the cash share of the refund. */
+  cashRefundedMinor: number;
+  /** Given back to the voucher (or, for a voucher already reclaimed, to its Coupon Quota Pool). */
+  voucherReturnedMinor: number;
+  /** The voucher share kept by the platform under the rule in force (R-REF-1, R-REF-2). */
+  voucherForfeitedMinor: number;
+  returnedTo: "voucher" | "pool" | null;
+  couponId: string | null;
+  ruleId: string | null;
+  ruleMode: RefundRule["mode"];
+  refundedAt: string;
+};
+
+const newRefundId = () =>
+  `REF-${Date.now().toString().slice(-7)}${String(randomInt(1_000_000)).padStart(6, "0")}`;
+
+/**
+ * Unsubscribes a paid order (R-REF-1..5): refunds `amount` of it once, as one transaction with its
+ * ledger rows. The refund is split between the order's cash and voucher parts in their proportion,
+ * by largest remainder (R-REF-5: the parts add up exactly). The cash share is paid back; the voucher
+ * share goes back to the voucher only when the dated rule in force says so (R-REF-3, R-REF-4), even
+ * if the voucher has expired since: its ledger reopens, its validity does not (R-REF-5). A voucher
+ * already reclaimed into a Coupon Quota Pool cannot hold a balance: its share goes to that pool.
+ * Otherwise the voucher share is forfeited (R-REF-1, R-REF-2).
+ *
+ * Locks in the payment's order (idempotency key → order → voucher), so a refund and payments on the
+ * same voucher serialise without deadlock; the rule and every row are stamped with one clock reading.
+ * Idempotent: the same key gives the same answer; a second refund of the order is refused.
+ */
+export async function refundOrder(db: Db, actor: Actor, input: RefundInput): Promise<RefundResult> {
+  const orderId = input.orderId.toUpperCase();
+  let refundMinor: number;
+  try {
+    refundMinor = parseMoney(input.amount);
+  } catch (e) {
+    if (e instanceof MoneyParseError) throw new DomainError("INVALID_INPUT", `Refund amount: ${e.message}`);
+    throw e;
+  }
+  if (refundMinor <= 0) throw new DomainError("INVALID_INPUT", "Refund amount must be more than 0.00");
+  return db.transaction(async (tx) => {
+    const replay = await claimIdempotencyKey<RefundResult>(tx, {
+      accountId: actor.accountId,
+      key: input.idempotencyKey,
+      operation: "orders.refund",
+      hash: requestHash({ orderId, refundMinor }),
+    });
+    if (replay) return replay;
+
+    const [order] = await rows<{
+      id: string;
+      status: string;
+      payment_type: string;
+      currency: string;
+      amount_minor: string;
+      voucher_minor: string;
+      cash_minor: string;
+      coupon_id: string | null;
+      is_resource_plan: boolean;
+    }>(
+      tx,
+      sql`SELECT o.id, o.status::text AS status, o.payment_type::text AS payment_type, o.currency,
+                 o.amount_minor::text AS amount_minor, o.voucher_minor::text AS voucher_minor,
+                 o.cash_minor::text AS cash_minor, o.coupon_id, p.is_resource_plan
+            FROM orders o JOIN products p ON p.code = o.product_code
+           WHERE o.id = ${orderId} AND o.account_id = ${actor.accountId}
+             FOR UPDATE OF o`,
+    );
+    if (!order) throw notFound("Order");
+    if (order.status !== "Paid") {
+      throw new DomainError(
+        "ORDER_NOT_REFUNDABLE",
+        order.status === "Pending Payment" || order.status === "Cancelled"
+          ? `This order is ${order.status.toLowerCase()}: there is nothing to refund.`
+          : "This order was already refunded (an order is unsubscribed once).",
+      );
+    }
+    const amount = Number(order.amount_minor);
+    if (refundMinor > amount) {
+      throw new DomainError(
+        "INVALID_INPUT",
+        `Refund amount: at most the order amount, ${formatMoney(amount, order.currency)}`,
+      );
+    }
+    const kind: RefundKind = order.is_resource_plan
+      ? "resource_plan"
+      : order.payment_type === "Subscription"
+        ? "subscription"
+        : "pay_as_you_go";
+    const [cashShare = 0, voucherShare = 0] = splitByWeights(refundMinor, [
+      Number(order.cash_minor),
+      Number(order.voucher_minor),
+    ]);
+    // Lock the voucher before reading the clock, as a payment does: the Refund row's instant and
+    // its balance-after then follow the voucher's lock order (the ledger's running balance holds).
+    const [v] =
+      order.coupon_id && voucherShare > 0
+        ? await rows<{ id: string; reclaimed: boolean; pool_id: string | null }>(
+            tx,
+            sql`SELECT id, reclaimed_at IS NOT NULL AS reclaimed, pool_id FROM coupons
+                 WHERE id = ${order.coupon_id} FOR UPDATE`,
+          )
+        : [];
+    const rule = await refundRuleAt(tx, kind);
+
+    const refundId = newRefundId();
+    let returnedTo: RefundResult["returnedTo"] = null;
+    let returned = 0;
+    if (rule.mode === "proportional" && v) {
+      returned = voucherShare;
+      if (v.reclaimed && v.pool_id) {
+        returnedTo = "pool";
+        await creditPool(tx, actor, v.pool_id, v.id, returned, { orderId, refundId });
+      } else {
+        returnedTo = "voucher";
+        const [after] = await rows<{ balance: string }>(
+          tx,
+          sql`UPDATE coupons SET balance_minor = balance_minor + ${returned}
+               WHERE id = ${v.id} RETURNING balance_minor::text AS balance`,
+        );
+        await tx.insert(couponLedger).values({
+          couponId: v.id,
+          accountId: actor.accountId,
+          actorUserId: actor.userId,
+          type: "Refund",
+          amountMinor: returned,
+          balanceAfterMinor: Number(after?.balance),
+          orderId,
+          refundId,
+          note: `Unsubscribe: ${formatMoney(returned, order.currency)} returned`,
+          createdAt: rule.at,
+        });
+      }
+    }
+    await tx.insert(refunds).values({
+      id: refundId,
+      orderId,
+      amountMinor: refundMinor,
+      voucherReturnedMinor: returned,
+      cashRefundedMinor: cashShare,
+      ruleId: rule.id,
+      createdAt: rule.at,
+    });
+    const status = refundMinor === amount ? "Refunded" : "Partially Refunded";
+    await tx.execute(sql`UPDATE orders SET status = ${status} WHERE id = ${orderId}`);
+    const result: RefundResult = {
+      refundId,
+      orderId,
+      status,
+      refundMinor,
+      cashRefundedMinor: cashShare,
+      voucherReturnedMinor: returned,
+      voucherForfeitedMinor: voucherShare - returned,
+      returnedTo,
+      couponId: order.coupon_id,
+      ruleId: rule.id,
+      ruleMode: rule.mode,
+      refundedAt: iso(rule.at),
+    };
+    await storeIdempotentResponse(tx, actor.accountId, input.idempotencyKey, result);
+    return result;
+  });
+}
+
+/** A returned voucher share for a voucher already reclaimed: into its pool, ledgered and audited (R-POOL-5). */
+async function creditPool(
+  tx: Executor,
+  actor: Actor,
+  poolId: string,
+  couponId: string,
+  amount: number,
+  ref: { orderId: string; refundId: string },
+) {
+  const [pool] = await rows<{ enterprise_id: string; funds: string }>(
+    tx,
+    sql`UPDATE quota_pools SET funds_minor = funds_minor + ${amount} WHERE id = ${poolId}
+        RETURNING enterprise_id, funds_minor::text AS funds`,
+  );
+  if (!pool) throw new Error("the voucher's pool is missing");
+  const after = Number(pool.funds);
+  await tx.insert(poolLedger).values({
+    poolId,
+    type: "Refund",
+    amountMinor: amount,
+    fundsAfterMinor: after,
+    couponId,
+    actorUserId: actor.userId,
+  });
+  await writeAudit(tx, {
+    enterpriseId: pool.enterprise_id,
+    actorUserId: actor.userId,
+    action: "pool.refund",
+    targetType: "pool",
+    targetId: poolId,
+    beforeMinor: after - amount,
+    afterMinor: after,
+    details: { couponId, ...ref, returnedMinor: amount },
+  });
+}
