@@ -114,3 +114,26 @@ test("R-A11Y-1: the payment page is axe-clean and payable with the keyboard alon
   await page.keyboard.press("Enter");
   await expect(page.getByRole("heading", { name: `Order ${orderId} is paid` })).toBeVisible();
 });
+
+test("R-REF-3 R-REF-5: unsubscribing half of a paid order returns the voucher's share to it; axe-clean", async ({
+  page,
+}) => {
+  const orderId = await buy(page, { product: "Object Storage Service (OSS)", amount: "8.00" });
+  const voucherId = await page
+    .getByRole("group", { name: "Vouchers" })
+    .getByRole("radio", { checked: true })
+    .getAttribute("value");
+  await page.getByRole("button", { name: "Confirm and pay" }).click();
+  await expect(page.getByRole("heading", { name: `Order ${orderId} is paid` })).toBeVisible();
+  await page.goto("/orders");
+  await page.getByRole("button", { name: `Unsubscribe order ${orderId}` }).click();
+  const form = page.getByRole("form", { name: `Unsubscribe order ${orderId}` });
+  await form.getByLabel("Refund amount (USD)").fill("4.00");
+  await expectNoAxeViolations(page);
+  await form.getByRole("button", { name: "Confirm refund" }).click();
+  // Paid wholly by the voucher: half of it goes back to the voucher, nothing in cash.
+  await expect(form.getByRole("status")).toHaveText("Refunded $4.00: $0.00 in cash, $4.00 back to the voucher.");
+  await expect(page.getByRole("row", { name: new RegExp(orderId) })).toContainText("Partially Refunded");
+  await page.goto(`/coupons/${voucherId}`);
+  await expect(page.getByRole("row", { name: /Refund/ }).filter({ hasText: orderId })).toHaveCount(1);
+});

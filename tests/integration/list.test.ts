@@ -6,6 +6,7 @@ import { type CouponStatus, deriveStatus } from "@/server/vouchers/rules";
 import {
   type ListFilters,
   type ListInput,
+  listOutput,
   SORT_KEYS,
   STATUS_FILTERS,
   TYPE_FILTERS,
@@ -140,6 +141,8 @@ describe.each(eachDriver(drivers))("[%s] Coupons tab list", (_name, driver) => {
     let cursor: string | undefined;
     for (let page = 0; page < 1000; page++) {
       const res = await caller.coupons.list({ ...input, cursor });
+      // The API's documented shape (checked here, on every page of every shape, not per response).
+      expect(listOutput.parse(res)).toEqual(res);
       expect(res.items.length).toBeLessThanOrEqual(limit);
       if (res.nextCursor) expect(res.items).toHaveLength(limit);
       for (const item of res.items) {
