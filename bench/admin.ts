@@ -66,7 +66,8 @@ import {
 } from "./load";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
+// Long enough for V8 to optimise the request path (a server that has answered a few thousand calls).
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 10);
 const LEVELS = (process.env.BENCH_LEVELS ?? "1,10").split(",").map(Number);
 const SAT = LEVELS.filter((c) => c > 1);
 const REPS = Number(process.env.BENCH_EXPORT_REPS ?? 3);

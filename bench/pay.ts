@@ -58,7 +58,8 @@ import {
 } from "./load";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
+// Long enough for V8 to optimise the request path (a server that has answered a few thousand calls).
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 10);
 const LEVELS = (process.env.BENCH_LEVELS ?? "1,10").split(",").map(Number);
 const SAT = LEVELS.filter((c) => c > 1);
 /** The measured targets, as labelled in the log and the report. */
@@ -84,8 +85,8 @@ const PAY = {
   matchVouchers: 10_000,
   matchOrder: "ORD-BM-0001",
   /** Pending orders made per run for the HTTP side (each request takes the next one). */
-  spreadOrders: Number(process.env.BENCH_PAY_SPREAD_ORDERS ?? 40_000),
-  hotOrders: Number(process.env.BENCH_PAY_HOT_ORDERS ?? 20_000),
+  spreadOrders: Number(process.env.BENCH_PAY_SPREAD_ORDERS ?? 50_000),
+  hotOrders: Number(process.env.BENCH_PAY_HOT_ORDERS ?? 30_000),
 };
 const TAG = Date.now().toString(36).toUpperCase();
 const acctSql = (expr: string) => `(${DATA.accountId(0)}::bigint + ${expr})::text`;
