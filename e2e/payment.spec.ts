@@ -132,7 +132,9 @@ test("R-REF-3 R-REF-5: unsubscribing half of a paid order returns the voucher's 
   await expectNoAxeViolations(page);
   await form.getByRole("button", { name: "Confirm refund" }).click();
   // Paid wholly by the voucher: half of it goes back to the voucher, nothing in cash.
-  await expect(form.getByRole("status")).toHaveText("Refunded $4.00: $0.00 in cash, $4.00 back to the voucher.");
+  await expect(form.getByRole("status")).toHaveText(
+    "Refunded $4.00: $0.00 in cash, $4.00 back to the voucher.",
+  );
   await expect(page.getByRole("row", { name: new RegExp(orderId) })).toContainText("Partially Refunded");
   await page.goto(`/coupons/${voucherId}`);
   await expect(page.getByRole("row", { name: /Refund/ }).filter({ hasText: orderId })).toHaveCount(1);

@@ -2,6 +2,8 @@
  * Money is integer minor units (cents) end to end (R-VOU-3, decision 001).
  * All currencies we carry have two decimal places.
  */
+import { DomainError } from "./errors";
+
 export const MAX_MINOR = 10_000_000_000_000; // 10^13 minor units: far beyond any voucher, well inside 2^53.
 
 const SYMBOLS: Record<string, string> = { USD: "$", CNY: "¥", EUR: "€", JPY: "¥", GBP: "£" };
@@ -72,4 +74,14 @@ export function splitByWeights(total: number, weights: readonly number[]): numbe
     left -= 1n;
   }
   return floors.map(Number);
+}
+
+/** A user-entered amount in minor units, or a clear INVALID_INPUT naming the field (nothing is written). */
+export function parseMoneyInput(field: string, value: string): number {
+  try {
+    return parseMoney(value);
+  } catch (e) {
+    if (e instanceof MoneyParseError) throw new DomainError("INVALID_INPUT", `${field}: ${e.message}`);
+    throw e;
+  }
 }

@@ -5,7 +5,7 @@ import { couponLedger, poolLedger, refunds } from "@/db/schema";
 import { writeAudit } from "@/server/enterprise/audit";
 import { DomainError, notFound } from "@/server/errors";
 import { claimIdempotencyKey, requestHash, storeIdempotentResponse } from "@/server/idempotency";
-import { formatMoney, MoneyParseError, parseMoney, splitByWeights } from "@/server/money";
+import { formatMoney, parseMoneyInput, splitByWeights } from "@/server/money";
 import { iso } from "@/server/vouchers/queries";
 import type { RefundInput } from "./schema";
 
@@ -76,13 +76,7 @@ const newRefundId = () =>
  */
 export async function refundOrder(db: Db, actor: Actor, input: RefundInput): Promise<RefundResult> {
   const orderId = input.orderId.toUpperCase();
-  let refundMinor: number;
-  try {
-    refundMinor = parseMoney(input.amount);
-  } catch (e) {
-    if (e instanceof MoneyParseError) throw new DomainError("INVALID_INPUT", `Refund amount: ${e.message}`);
-    throw e;
-  }
+  const refundMinor = parseMoneyInput("Refund amount", input.amount);
   if (refundMinor <= 0) throw new DomainError("INVALID_INPUT", "Refund amount must be more than 0.00");
   return db.transaction(async (tx) => {
     const replay = await claimIdempotencyKey<RefundResult>(tx, {

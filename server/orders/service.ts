@@ -6,7 +6,7 @@ import { accounts, orders, products } from "@/db/schema";
 import type { Caller } from "@/server/auth/session";
 import { DomainError, notFound } from "@/server/errors";
 import { requestHash } from "@/server/idempotency";
-import { formatMoney, MoneyParseError, parseMoney } from "@/server/money";
+import { formatMoney, parseMoneyInput } from "@/server/money";
 import { type MatchOrder, type ReasonCode, UNAVAILABLE_REASONS } from "./rules";
 import type { PayInput } from "./schema";
 
@@ -25,13 +25,7 @@ export async function createOrder(
     amount: string;
   },
 ) {
-  let amountMinor: number;
-  try {
-    amountMinor = parseMoney(input.amount);
-  } catch (e) {
-    if (e instanceof MoneyParseError) throw new DomainError("INVALID_INPUT", `Order amount: ${e.message}`);
-    throw e;
-  }
+  const amountMinor = parseMoneyInput("Order amount", input.amount);
   if (amountMinor <= 0) throw new DomainError("INVALID_INPUT", "Order amount must be more than 0.00");
   const [product] = await db.select().from(products).where(eq(products.code, input.productCode));
   if (!product) throw new DomainError("INVALID_INPUT", `Unknown product: ${input.productCode}`);

@@ -11,7 +11,7 @@ import {
 } from "@/server/enterprise/access";
 import { writeAudit } from "@/server/enterprise/audit";
 import { DomainError, notFound } from "@/server/errors";
-import { formatMoney, MAX_MINOR, MoneyParseError, parseMoney } from "@/server/money";
+import { formatMoney, MAX_MINOR, parseMoneyInput } from "@/server/money";
 import { endOfDayExclusive, startOfDay } from "@/server/vouchers/rules";
 import { claimIdempotencyKey, requestHash, storeIdempotentResponse } from "@/server/idempotency";
 import { newCouponId } from "@/server/vouchers/service";
@@ -75,15 +75,6 @@ async function claimKey<T>(
 ): Promise<{ fresh: true } | { fresh: false; response: T }> {
   const prior = await claimIdempotencyKey<T>(tx, { accountId, key, operation, hash: requestHash(payload) });
   return prior === null ? { fresh: true } : { fresh: false, response: prior };
-}
-
-function money(field: string, value: string): number {
-  try {
-    return parseMoney(value);
-  } catch (e) {
-    if (e instanceof MoneyParseError) throw new DomainError("INVALID_INPUT", `${field}: ${e.message}`);
-    throw e;
-  }
 }
 
 /** Adds the pool's funds by a positive or negative delta on the locked row; returns funds before and after. */
@@ -221,11 +212,11 @@ export type GenerateResult = {
  * less); each voucher gets its Issuance row, a Generate row in the pool ledger and an audit row.
  */
 export async function generate(db: Db, user: SessionUser, input: GenerateInput): Promise<GenerateResult> {
-  const amount = money("Amount", input.amount);
+  const amount = parseMoneyInput("Amount", input.amount);
   if (amount <= 0) throw new DomainError("INVALID_INPUT", "Amount must be more than 0.00.");
   const total = amount * input.quantity;
   if (total > MAX_MINOR) throw new DomainError("INVALID_INPUT", "Amount × quantity is too large.");
-  const minOrder = money("Limit on order amount", input.minOrder);
+  const minOrder = parseMoneyInput("Limit on order amount", input.minOrder);
   const effectiveFrom = startOfDay(input.effectiveFrom);
   const expiresAt = endOfDayExclusive(input.expiresOn);
   if (expiresAt.getTime() <= Date.now()) {

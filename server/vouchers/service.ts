@@ -4,7 +4,7 @@ import type { Db } from "@/db/client";
 import { accounts, couponLedger, coupons, products } from "@/db/schema";
 import { claimIdempotencyKey, requestHash, storeIdempotentResponse } from "@/server/idempotency";
 import { DomainError, notFound } from "@/server/errors";
-import { MoneyParseError, parseMoney } from "@/server/money";
+import { parseMoneyInput } from "@/server/money";
 import { endOfDayExclusive, startOfDay } from "./rules";
 import type { IssueInput } from "./schema";
 
@@ -16,24 +16,15 @@ export function newCouponId(): string {
   return `CP-${pick()}-${pick()}`;
 }
 
-function money(field: string, value: string): number {
-  try {
-    return parseMoney(value);
-  } catch (e) {
-    if (e instanceof MoneyParseError) throw new DomainError("INVALID_INPUT", `${field}: ${e.message}`);
-    throw e;
-  }
-}
-
 /**
  * Direct issuance by the platform operator (R-VOU-1): the voucher and its Issuance ledger row
  * in one transaction, idempotent on the caller's key (same key and payload → same voucher;
  * same key, other payload → refused).
  */
 export async function issueCoupon(db: Db, actor: { userId: string; accountId: string }, input: IssueInput) {
-  const nominalMinor = money("Nominal value", input.nominal);
+  const nominalMinor = parseMoneyInput("Nominal value", input.nominal);
   if (nominalMinor <= 0) throw new DomainError("INVALID_INPUT", "Nominal value must be more than 0.00");
-  const minOrderMinor = money("Limit on order amount", input.minOrder);
+  const minOrderMinor = parseMoneyInput("Limit on order amount", input.minOrder);
   const { idempotencyKey, ...payload } = input;
   const hash = requestHash(payload);
 
