@@ -45,9 +45,10 @@ type Proc = { code: number; stdout: string; stderr: string; secs: number };
 
 /**
  * psql runs with the session settings the app's export connection sets (server/vouchers/export.ts:
- * TimeZone, standard_conforming_strings, enable_sort=off, jit=off), so both sides get the same plan.
+ * TimeZone = the viewer's zone, standard_conforming_strings, enable_sort=off, jit=off), so both sides
+ * get the same plan and format the instants alike (the bytes check compares them).
  */
-const PGOPTIONS = "-c TimeZone=UTC -c standard_conforming_strings=on -c enable_sort=off -c jit=off";
+const PGOPTIONS = `-c TimeZone=${TZ} -c standard_conforming_strings=on -c enable_sort=off -c jit=off`;
 
 function run(cmd: string, args: string[]): Promise<Proc> {
   return new Promise((resolve, reject) => {
