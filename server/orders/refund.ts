@@ -1,4 +1,3 @@
-import { randomInt } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { type Db, type Executor, rows } from "@/db/client";
 import { couponLedger, poolLedger, refunds } from "@/db/schema";
@@ -8,8 +7,7 @@ import { claimIdempotencyKey, requestHash, storeIdempotentResponse } from "@/ser
 import { formatMoney, parseMoneyInput, splitByWeights } from "@/server/money";
 import { iso } from "@/server/vouchers/queries";
 import type { RefundInput } from "./schema";
-
-type Actor = { userId: string; accountId: string };
+import { type Actor, newOrderId } from "./service";
 
 /** Which dated rules apply to an order (R-REF-3, R-REF-4); pay-as-you-go orders have none. */
 export type RefundKind = "subscription" | "resource_plan" | "pay_as_you_go";
@@ -57,9 +55,6 @@ export type RefundResult = {
   ruleMode: RefundRule["mode"];
   refundedAt: string;
 };
-
-const newRefundId = () =>
-  `REF-${Date.now().toString().slice(-7)}${String(randomInt(1_000_000)).padStart(6, "0")}`;
 
 /**
  * Unsubscribes a paid order (R-REF-1..5): refunds `amount` of it once, as one transaction with its
@@ -143,7 +138,7 @@ export async function refundOrder(db: Db, actor: Actor, input: RefundInput): Pro
         : [];
     const rule = await refundRuleAt(tx, kind);
 
-    const refundId = newRefundId();
+    const refundId = newOrderId("REF");
     let returnedTo: RefundResult["returnedTo"] = null;
     let returned = 0;
     if (rule.mode === "proportional" && v) {

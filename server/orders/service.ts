@@ -10,10 +10,11 @@ import { formatMoney, parseMoneyInput } from "@/server/money";
 import { type MatchOrder, type ReasonCode, UNAVAILABLE_REASONS } from "./rules";
 import type { PayInput } from "./schema";
 
-type Actor = { userId: string; accountId: string };
+export type Actor = { userId: string; accountId: string };
 
-const newOrderId = () =>
-  `ORD-${Date.now().toString().slice(-7)}${String(randomInt(1_000_000)).padStart(6, "0")}`;
+/** An order or refund ID: the prefix, the clock's last 7 digits, 6 random digits. */
+export const newOrderId = (prefix = "ORD") =>
+  `${prefix}-${Date.now().toString().slice(-7)}${String(randomInt(1_000_000)).padStart(6, "0")}`;
 
 export async function createOrder(
   db: Db,

@@ -67,12 +67,17 @@ const domainErrors = t.middleware(async ({ next }) => {
 
 export const publicProcedure = t.procedure.use(domainErrors);
 
-/** Session required; `ctx.user` is non-null from here on. */
-export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+/** The signed-in user (set by tests, or the cookie's live session), or UNAUTHORIZED. */
+export async function sessionUser(ctx: Context): Promise<SessionUser> {
   const user = ctx.user !== undefined ? ctx.user : await getSessionUser(ctx.handle.db, ctx.sessionToken);
   if (!user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Please sign in." });
-  return next({ ctx: { ...ctx, user } });
-});
+  return user;
+}
+
+/** Session required; `ctx.user` is non-null from here on. */
+export const authedProcedure = publicProcedure.use(async ({ ctx, next }) =>
+  next({ ctx: { ...ctx, user: await sessionUser(ctx) } }),
+);
 
 /**
  * Session required, but not looked up here: `ctx.caller` (the user, when already known, or the
@@ -121,11 +126,4 @@ export async function accountScope(
     throw new TRPCError({ code: "BAD_REQUEST", message: "Choose one account to view." });
   if (!scope) throw new TRPCError({ code: "NOT_FOUND", message: "Account not found" });
   return scope;
-}
-
-/** The signed-in user of a sessionProcedure call, looked up when its own statement did not settle it. */
-export async function sessionUser(ctx: Context): Promise<SessionUser> {
-  const user = ctx.user !== undefined ? ctx.user : await getSessionUser(ctx.handle.db, ctx.sessionToken);
-  if (!user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Please sign in." });
-  return user;
 }
