@@ -1,5 +1,7 @@
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import type { ExtractTablesWithRelations } from "drizzle-orm";
+import { type ExtractTablesWithRelations, sql } from "drizzle-orm";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
@@ -25,6 +27,8 @@ export type DatabaseHandle = {
 };
 
 export const migrationsFolder = path.join(process.cwd(), "db", "migrations");
+/** The database's rules as readable source: one function per file, `CREATE OR REPLACE` (decision 011). */
+export const sqlFunctionsFolder = path.join(process.cwd(), "db", "sql");
 
 export type OpenOptions = { url?: string | null; pgliteDir?: string | null; poolMax?: number };
 
@@ -61,6 +65,48 @@ export async function migrateDatabase(handle: DatabaseHandle): Promise<void> {
   } else {
     await migratePglite(handle.db as never, { migrationsFolder });
   }
+  await applySqlFunctions(handle.db);
+}
+
+/** The files of db/sql with the SHA-256 of their text, in name order. */
+export function sqlFunctionFiles(): { name: string; text: string; sha256: string }[] {
+  return readdirSync(sqlFunctionsFolder)
+    .filter((f) => f.endsWith(".sql"))
+    .sort()
+    .map((name) => {
+      const text = readFileSync(path.join(sqlFunctionsFolder, name), "utf8");
+      return { name, text, sha256: createHash("sha256").update(text).digest("hex") };
+    });
+}
+
+/**
+ * Repeatable migrations, like Flyway's: after the versioned migrations, every db/sql file whose text
+ * differs from what the database last applied is run again (they are all `CREATE OR REPLACE`), in
+ * one transaction under an advisory lock, so processes starting together apply each change once.
+ * Bodies are checked when called, not when created, so the files may refer to each other in any
+ * order. A function removed from db/sql, or whose signature changes, is dropped by a migration.
+ */
+export async function applySqlFunctions(db: Db): Promise<string[]> {
+  const files = sqlFunctionFiles();
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext('voucher-console:db/sql'))`);
+    const applied = new Map(
+      (await rows<{ name: string; sha256: string }>(tx, sql`SELECT name, sha256 FROM sql_functions`)).map(
+        (r) => [r.name, r.sha256],
+      ),
+    );
+    const changed = files.filter((f) => applied.get(f.name) !== f.sha256);
+    if (changed.length === 0) return [];
+    await tx.execute(sql`SET LOCAL check_function_bodies = off`);
+    for (const f of changed) {
+      await tx.execute(sql.raw(f.text));
+      await tx.execute(
+        sql`INSERT INTO sql_functions (name, sha256) VALUES (${f.name}, ${f.sha256})
+            ON CONFLICT (name) DO UPDATE SET sha256 = excluded.sha256, applied_at = now()`,
+      );
+    }
+    return changed.map((f) => f.name);
+  });
 }
 
 /** Rows of a raw SQL statement, whichever driver ran it. */

@@ -595,7 +595,7 @@ export async function seed(db: Executor, now = new Date()): Promise<void> {
       issuedAt: issuedAt.toISOString(),
       source: c.source ?? "Direct issuance",
       description: c.description ?? "",
-      shared: Boolean(c.shared),
+      shared: Boolean(c.shared) || Boolean(c.poolId),
       poolId: c.poolId ?? null,
       reclaimedAt,
     });

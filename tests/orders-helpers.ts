@@ -253,11 +253,13 @@ export async function candidateVouchers(
     eq(coupons.accountId, accountId),
     sql`${coupons.id} = ANY(ARRAY(SELECT ${couponShares.couponId} FROM ${couponShares} WHERE ${couponShares.accountId} = ${accountId}))`,
   );
-  const where = and(eq(coupons.couponType, "Cash Coupon"), usable);
+  // Discount coupons too: the page lists them as unavailable (DISCOUNT_COUPON).
+  const where = usable;
   const found = await db
     .select({
       id: coupons.id,
       accountId: coupons.accountId,
+      couponType: coupons.couponType,
       currency: coupons.currency,
       nominalMinor: coupons.nominalMinor,
       balanceMinor: coupons.balanceMinor,
@@ -303,6 +305,7 @@ export async function candidateVouchers(
       expiresAt: new Date(iso(v.expiresAt)),
       issuedAt: new Date(iso(v.issuedAt)),
       reclaimed: v.reclaimedAt !== null,
+      couponType: v.couponType,
     })),
   };
 }

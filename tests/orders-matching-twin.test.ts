@@ -4,7 +4,7 @@ import type { DatabaseHandle } from "@/db/client";
 import { ACCOUNTS } from "@/db/seed";
 import { paymentOptions } from "@/server/orders/queries";
 import { candidateVouchers, excludedProducts } from "./orders-helpers";
-import { type MatchOrder, matchVouchers } from "@/server/orders/rules";
+import { type MatchOrder, matchVouchersOracle } from "@/server/orders/rules";
 import { createOrder } from "@/server/orders/service";
 import { PAYMENT_TYPES, TRANSACTION_TYPES } from "@/server/vouchers/schema";
 import { eachDriver, seededDatabase, testDatabases } from "./db";
@@ -26,7 +26,7 @@ describe.each(eachDriver(drivers))(
       await driver.closeAll();
     });
 
-    it("R-MATCH-1 R-MATCH-2 R-MATCH-3 R-MATCH-4: for every product, payment type, transaction type and amount, counts, lists and default match matchVouchers over all candidates", async () => {
+    it("R-MATCH-1 R-MATCH-2 R-MATCH-3 R-MATCH-4: for every product, payment type, transaction type and amount, counts, lists and default match matchVouchersOracle over all candidates", async () => {
       const excluded = await excludedProducts(handle.db);
       let cases = 0;
       for (const account of [ACCOUNTS.alice, ACCOUNTS.bob, ACCOUNTS.acme]) {
@@ -44,7 +44,7 @@ describe.each(eachDriver(drivers))(
               });
               const page = await paymentOptions(handle.db, account, id);
               const { now, vouchers } = await candidateVouchers(handle.db, account);
-              const full = matchVouchers(page.order as MatchOrder, vouchers, now, excluded);
+              const full = matchVouchersOracle(page.order as MatchOrder, vouchers, now, excluded);
               const label = `${account} ${productCode} ${paymentType} ${transactionType} ${amount}`;
               expect(page.applicableCount, label).toBe(full.applicable.length);
               expect(page.unavailableCount, label).toBe(full.unavailable.length);
@@ -64,7 +64,7 @@ describe.each(eachDriver(drivers))(
       expect(cases).toBe(3 * PRODUCTS.length * PAYMENT_TYPES.length * TRANSACTION_TYPES.length);
     }, 120_000);
 
-    it("R-MATCH-1 R-MATCH-2 R-MATCH-3 R-MATCH-4 R-TIME-1: more than 100 of each kind, vouchers shared with the account, ties in priority down to the ID, IDs in mixed case: counts over all, the first 100 of each as matchVouchers over all candidates", async () => {
+    it("R-MATCH-1 R-MATCH-2 R-MATCH-3 R-MATCH-4 R-TIME-1: more than 100 of each kind, vouchers shared with the account, ties in priority down to the ID, IDs in mixed case: counts over all, the first 100 of each as matchVouchersOracle over all candidates", async () => {
       const db = handle.db;
       const [me, other] = ["5000000000009901", "5000000000009902"];
       await db.execute(
@@ -106,7 +106,7 @@ describe.each(eachDriver(drivers))(
 
       const page = await paymentOptions(db, me, orderId);
       const { now, vouchers } = await candidateVouchers(db, me);
-      const full = matchVouchers(page.order as MatchOrder, vouchers, now, await excludedProducts(db));
+      const full = matchVouchersOracle(page.order as MatchOrder, vouchers, now, await excludedProducts(db));
       expect(full.applicable.length).toBeGreaterThan(100);
       expect(full.unavailable.length).toBeGreaterThan(100);
       expect(vouchers.some((v) => v.accountId === other)).toBe(true);

@@ -62,7 +62,10 @@ export const orders = pgTable(
 
 export const billStatus = pgEnum("bill_status", ["Open", "Closed"]);
 
-/** Pay-as-you-go bills per billing cycle (R-PAYG-1). */
+/**
+ * Pay-as-you-go bills, one per account and monthly billing cycle (R-PAYG-1). Totals are derived
+ * from the lines, never stored; close_bill() (db/sql) applies vouchers and marks the bill Closed.
+ */
 export const bills = pgTable(
   "bills",
   {
@@ -73,9 +76,13 @@ export const bills = pgTable(
     cycle: text().notNull(),
     currency: text().notNull(),
     status: billStatus().notNull().default("Open"),
+    createdAt: ts().notNull().defaultNow(),
     closedAt: ts(),
   },
-  (t) => [uniqueIndex("bills_account_cycle_key").on(t.accountId, t.cycle)],
+  (t) => [
+    uniqueIndex("bills_account_cycle_key").on(t.accountId, t.cycle),
+    index("bills_cycle_status_idx").on(t.cycle, t.status, t.id),
+  ],
 );
 
 export const billLines = pgTable(
@@ -89,7 +96,11 @@ export const billLines = pgTable(
       .notNull()
       .references(() => products.code),
     amountMinor: money().notNull(),
+    /** What vouchers paid of this line at the close (R-PAYG-1); the rest is cash due. */
     voucherMinor: money().notNull().default(0),
+    /** The instant the usage happened (its hour, for metered products). */
+    usageAt: ts().notNull().defaultNow(),
+    description: text().notNull().default(""),
   },
   (t) => [
     check("bill_lines_amount_pos", sql`${t.amountMinor} > 0`),
@@ -97,7 +108,7 @@ export const billLines = pgTable(
       "bill_lines_voucher_le_amount",
       sql`${t.voucherMinor} >= 0 AND ${t.voucherMinor} <= ${t.amountMinor}`,
     ),
-    index("bill_lines_bill_idx").on(t.billId),
+    index("bill_lines_bill_idx").on(t.billId, t.usageAt, t.id),
   ],
 );
 

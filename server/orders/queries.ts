@@ -5,7 +5,7 @@ import { orders, products } from "@/db/schema";
 import { notFound } from "@/server/errors";
 import { decodeCursor, encodeCursor } from "@/server/vouchers/cursor";
 import { iso } from "@/server/vouchers/queries";
-import { type MatchOrder, type MatchVoucher, matchVouchers, UNAVAILABLE_REASONS } from "./rules";
+import { type ReasonCode, UNAVAILABLE_REASONS } from "./rules";
 
 export const orderColumns = {
   id: orders.id,
@@ -89,8 +89,8 @@ export async function listOrders(db: Executor, accountId: string, cursor: string
 const MAX_LISTED = 100;
 
 /**
- * One listed voucher as the statement sends it: a JSON array, in this order. Only what the pure
- * matcher and the page need (no `source`).
+ * One listed voucher as the statement sends it: a JSON array, in this order. Only what the page
+ * needs (no `source`); the database has judged it already.
  */
 type ListedTuple = [
   id: string,
@@ -100,16 +100,23 @@ type ListedTuple = [
   balanceMinor: number,
   commodities: string[],
   scopes: string[],
-  paymentTypes: string[],
   minOrderMinor: number,
   effectiveFromMs: number,
   expiresAtMs: number,
-  issuedAtMs: number,
-  reclaimed: boolean,
   description: string,
+  couponType: string,
+  /** voucher_reasons(): empty when the voucher applies. */
+  reasons: ReasonCode[],
+  /** R-MATCH-5: min(balance, order amount). */
+  deductionMinor: number,
 ];
-/** [applicable count, unavailable count, the listed vouchers (null when there are none)]. */
-type OptionsJson = [applicableCount: number, unavailableCount: number, listed: ListedTuple[] | null];
+/** [applicable count, unavailable count, applicable in priority order, unavailable by ID]. */
+type OptionsJson = [
+  applicableCount: number,
+  unavailableCount: number,
+  applicable: ListedTuple[] | null,
+  unavailable: ListedTuple[] | null,
+];
 
 /**
  * An instant as epoch milliseconds, floored: the same Date as parsing its microsecond text (which
@@ -117,61 +124,48 @@ type OptionsJson = [applicableCount: number, unavailableCount: number, listed: L
  */
 const epochMs = (column: string) => sql.raw(`floor(extract(epoch FROM ${column}) * 1000)::bigint`);
 
-type Listed = MatchVoucher & { nominalMinor: number; description: string };
+/** One listed coupon in ListedTuple's order (`c` is the coupon, `x` its judged row). */
+const listedJson = sql`json_build_array(c.id, c.account_id, c.currency, c.nominal_minor, c.balance_minor,
+  c.commodities, c.scopes, c.min_order_minor, ${epochMs("c.effective_from")}, ${epochMs("c.expires_at")},
+  c.description, c.coupon_type, x.reasons, least(c.balance_minor, ${orders.amountMinor}))`;
 
 /**
  * The voucher part of the payment page, correlated with the order row of the outer query (one
- * evaluation: the order is looked up by its primary key). `ok` is the SQL twin of
- * `unavailableReasons` (tests/orders-matching-twin.test.ts keeps them in step).
- *
- * One pass over all of the account's cash vouchers (own and shared with it) keeps only narrow
- * columns (id, the R-MATCH-4 sort keys, `ok`); from it come the two counts, the first applicable
- * ones by priority and the first unavailable ones by ID (both in code-unit order, `COLLATE "C"`,
- * as the pure function sorts). Only those ≤ 2 × MAX_LISTED rows are read again with their wide
- * columns, and sent as one JSON value (parsed natively, no per-column parsing).
+ * evaluation: the order is looked up by its primary key). The database judges every coupon of the
+ * account (own and shared with it, cash and discount) with voucher_reasons() and ranks the applicable
+ * ones with voucher_priority(), the same functions pay_order() and close_bill() call (db/sql): the
+ * page shows exactly what the payment will accept. From one pass come the two counts, the first
+ * applicable ones by priority and the first unavailable ones by ID (code-unit order); only those
+ * ≤ 2 × MAX_LISTED rows are read again with their wide columns, and sent as one JSON value.
  */
 const optionsSql = sql<OptionsJson | string | null>`(
   WITH k AS MATERIALIZED (
-    SELECT c.id, c.balance_minor, c.expires_at, c.issued_at,
-           (c.reclaimed_at IS NULL AND now() < c.expires_at AND now() >= c.effective_from AND c.balance_minor > 0
-            AND c.currency = ${orders.currency}
-            AND CASE WHEN cardinality(c.commodities) = 0 THEN NOT ${products.excludedFromGeneral}
-                     ELSE ${orders.productCode} = ANY(c.commodities) END
-            AND (cardinality(c.scopes) = 0 OR ${orders.transactionType} = ANY(c.scopes))
-            AND ${orders.paymentType} = ANY(c.payment_types)
-            AND ${orders.amountMinor} >= c.min_order_minor) AS ok
+    SELECT c.id, voucher_priority(c) AS rank,
+           voucher_reasons(c, true, ${orders.currency}, ${orders.productCode}, ${products.excludedFromGeneral},
+                           ${orders.paymentType}, ${orders.transactionType}, ${orders.amountMinor}, now()) AS reasons
     FROM coupons c
-    WHERE c.coupon_type = 'Cash Coupon'
-      AND (c.account_id = ${orders.accountId}
-           OR c.id = ANY(ARRAY(SELECT s.coupon_id FROM coupon_shares s WHERE s.account_id = ${orders.accountId})))),
-  listed AS (
-    (SELECT id FROM k WHERE ok
-      ORDER BY balance_minor DESC, expires_at, issued_at, id COLLATE "C" LIMIT ${sql.raw(String(MAX_LISTED))})
-    UNION ALL
-    (SELECT id FROM k WHERE NOT ok ORDER BY id COLLATE "C" LIMIT ${sql.raw(String(MAX_LISTED))}))
+    WHERE c.account_id = ${orders.accountId}
+       OR c.id = ANY(ARRAY(SELECT s.coupon_id FROM coupon_shares s WHERE s.account_id = ${orders.accountId}))),
+  ok AS (SELECT id, rank, reasons FROM k WHERE cardinality(reasons) = 0 ORDER BY rank LIMIT ${sql.raw(String(MAX_LISTED))}),
+  nok AS (SELECT id, reasons FROM k WHERE cardinality(reasons) > 0
+           ORDER BY id COLLATE "C" LIMIT ${sql.raw(String(MAX_LISTED))})
   SELECT json_build_array(
-           count(*) FILTER (WHERE ok),
-           count(*) FILTER (WHERE NOT ok),
-           (SELECT json_agg(json_build_array(c.id, c.account_id, c.currency, c.nominal_minor, c.balance_minor,
-                                             c.commodities, c.scopes, c.payment_types, c.min_order_minor,
-                                             ${epochMs("c.effective_from")}, ${epochMs("c.expires_at")},
-                                             ${epochMs("c.issued_at")}, c.reclaimed_at IS NOT NULL, c.description))
-              FROM listed JOIN coupons c ON c.id = listed.id))
+           count(*) FILTER (WHERE cardinality(k.reasons) = 0),
+           count(*) FILTER (WHERE cardinality(k.reasons) > 0),
+           (SELECT json_agg(${listedJson} ORDER BY x.rank) FROM ok x JOIN coupons c ON c.id = x.id),
+           (SELECT json_agg(${listedJson} ORDER BY x.id COLLATE "C") FROM nok x JOIN coupons c ON c.id = x.id))
   FROM k)`;
 
 /**
  * The payment page's voucher section (R-MATCH-1..4), judged by the database clock (R-TIME-1).
- * One prepared statement, one round trip: the order (as `getOrder` shows it), whether its product
- * is excluded from general vouchers, the database's `now()`, and the voucher part (`optionsSql`):
- * the counts over all of the account's vouchers and only the rows the page lists. The pure
- * function then judges exactly those rows and gives the reasons.
+ * One prepared statement, one round trip: the order (as `getOrder` shows it), the database's
+ * `now()`, and the voucher part (`optionsSql`), already judged and ranked by the database.
  */
 export async function paymentOptions(db: Executor, accountId: string, orderId: string) {
   const query = preparedQuery(db, "payment-options", () =>
     db
       .select({
         ...orderColumns,
-        excludedFromGeneral: products.excludedFromGeneral,
         now: sql<string>`now()::text`,
         options: optionsSql,
       })
@@ -184,56 +178,37 @@ export async function paymentOptions(db: Executor, accountId: string, orderId: s
   );
   const [found] = await query.execute({ orderId: orderId.toUpperCase(), accountId });
   if (!found) throw notFound("Order");
-  const { excludedFromGeneral, now: nowText, options, ...orderRow } = found;
+  const { now: nowText, options, ...orderRow } = found;
   const order = present(orderRow);
-  const now = new Date(iso(nowText));
-  const [applicableCount, unavailableCount, listed] = ((typeof options === "string"
+  const [applicableCount, unavailableCount, applicable, unavailable] = ((typeof options === "string"
     ? JSON.parse(options)
-    : options) ?? [0, 0, null]) as OptionsJson;
-  const vouchers: Listed[] = (listed ?? []).map((r) => ({
+    : options) ?? [0, 0, null, null]) as OptionsJson;
+  const view = (r: ListedTuple) => ({
     id: r[0],
-    accountId: r[1],
-    sharedWith: r[1] === accountId ? [] : [accountId],
-    currency: r[2],
-    nominalMinor: r[3],
     balanceMinor: r[4],
+    nominalMinor: r[3],
+    currency: r[2],
+    expiresAt: new Date(r[9]).toISOString(),
+    effectiveFrom: new Date(r[8]).toISOString(),
     commodities: r[5],
     scopes: r[6],
-    paymentTypes: r[7],
-    minOrderMinor: r[8],
-    effectiveFrom: new Date(r[9]),
-    expiresAt: new Date(r[10]),
-    issuedAt: new Date(r[11]),
-    reclaimed: r[12],
-    description: r[13],
-  }));
-  // Only the order's product matters to the matcher's exclusion check (R-MATCH-2).
-  const excluded = new Set(excludedFromGeneral ? [order.productCode] : []);
-  const m = matchVouchers(order as MatchOrder, vouchers, now, excluded);
-  const view = (v: Listed) => ({
-    id: v.id,
-    balanceMinor: v.balanceMinor,
-    nominalMinor: v.nominalMinor,
-    currency: v.currency,
-    expiresAt: v.expiresAt.toISOString(),
-    effectiveFrom: v.effectiveFrom.toISOString(),
-    commodities: [...v.commodities],
-    scopes: [...v.scopes],
-    minOrderMinor: v.minOrderMinor,
-    shared: v.accountId !== accountId,
-    description: v.description,
+    minOrderMinor: r[7],
+    shared: r[1] !== accountId,
+    description: r[10],
+    couponType: r[11],
   });
+  const first = applicable?.[0];
   return {
     order,
-    evaluatedAt: now.toISOString(),
-    defaultVoucherId: m.defaultVoucherId,
+    evaluatedAt: iso(nowText),
+    defaultVoucherId: first ? first[0] : null,
     applicableCount,
     // Object.assign rather than a spread: the same keys in the same order, at a third of the cost.
-    applicable: m.applicable.map((a) => Object.assign(view(a.voucher), { deductionMinor: a.deductionMinor })),
+    applicable: (applicable ?? []).map((r) => Object.assign(view(r), { deductionMinor: r[13] })),
     unavailableCount,
-    unavailable: m.unavailable.map((u) =>
-      Object.assign(view(u.voucher), {
-        reasons: u.reasons.map((code) => ({ code, text: UNAVAILABLE_REASONS[code] })),
+    unavailable: (unavailable ?? []).map((r) =>
+      Object.assign(view(r), {
+        reasons: r[12].map((code) => ({ code, text: UNAVAILABLE_REASONS[code] })),
       }),
     ),
   };

@@ -1,10 +1,11 @@
 import { sql } from "drizzle-orm";
 import { type Db, type Executor, rows } from "@/db/client";
-import { couponLedger, poolLedger, refunds } from "@/db/schema";
+import { poolLedger, refunds } from "@/db/schema";
 import { writeAudit } from "@/server/enterprise/audit";
 import { DomainError, notFound } from "@/server/errors";
 import { claimIdempotencyKey, requestHash, storeIdempotentResponse } from "@/server/idempotency";
 import { formatMoney, parseMoneyInput, splitByWeights } from "@/server/money";
+import { postVoucher } from "@/server/vouchers/ledger";
 import { iso } from "@/server/vouchers/queries";
 import type { RefundInput } from "./schema";
 import { type Actor, newOrderId } from "./service";
@@ -148,22 +149,16 @@ export async function refundOrder(db: Db, actor: Actor, input: RefundInput): Pro
         await creditPool(tx, actor, v.pool_id, v.id, returned, { orderId, refundId });
       } else {
         returnedTo = "voucher";
-        const [after] = await rows<{ balance: string }>(
-          tx,
-          sql`UPDATE coupons SET balance_minor = balance_minor + ${returned}
-               WHERE id = ${v.id} RETURNING balance_minor::text AS balance`,
-        );
-        await tx.insert(couponLedger).values({
+        await postVoucher(tx, {
           couponId: v.id,
-          accountId: actor.accountId,
-          actorUserId: actor.userId,
           type: "Refund",
           amountMinor: returned,
-          balanceAfterMinor: Number(after?.balance),
+          accountId: actor.accountId,
+          actorUserId: actor.userId,
+          at: rule.at,
           orderId,
           refundId,
           note: `Unsubscribe: ${formatMoney(returned, order.currency)} returned`,
-          createdAt: rule.at,
         });
       }
     }

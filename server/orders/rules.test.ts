@@ -1,14 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
-  byPriority,
-  deductionFor,
+  byPriorityOracle,
+  deductionForOracle,
   type MatchOrder,
   type MatchVoucher,
-  matchVouchers,
+  matchVouchersOracle,
   type ReasonCode,
   UNAVAILABLE_REASONS,
-  unavailableReasons,
+  unavailableReasonsOracle,
 } from "./rules";
 
 const NOW = new Date("2026-06-15T04:00:00.000Z");
@@ -44,11 +44,25 @@ const voucher = (over: Partial<MatchVoucher> = {}): MatchVoucher => ({
   ...over,
 });
 
-describe("unavailableReasons (R-MATCH-2)", () => {
+describe("unavailableReasonsOracle (R-MATCH-2)", () => {
   // [title, order, voucher, now, expected reasons]
   const cases: [string, MatchOrder, MatchVoucher, Date, ReasonCode[]][] = [
     ["a general voucher inside its period applies", order(), voucher(), NOW, []],
     ["reclaimed", order(), voucher({ reclaimed: true }), NOW, ["RECLAIMED"]],
+    [
+      "a discount coupon never pays an order (decision 011)",
+      order(),
+      voucher({ couponType: "Discount Coupon" }),
+      NOW,
+      ["DISCOUNT_COUPON"],
+    ],
+    [
+      "R-PAYG-1: a bill line (no transaction type) takes only vouchers of General scope",
+      order({ paymentType: "Pay-as-you-go", transactionType: null }),
+      voucher({ scopes: ["New Purchase"] }),
+      NOW,
+      ["SCOPE_NOT_COVERED"],
+    ],
     [
       "reclaimed wins over expired",
       order(),
@@ -191,7 +205,7 @@ describe("unavailableReasons (R-MATCH-2)", () => {
   ];
 
   it.each(cases)("R-MATCH-2: %s", (_title, o, v, now, expected) => {
-    expect(unavailableReasons(o, v, now, EXCLUDED).sort()).toEqual([...expected].sort());
+    expect(unavailableReasonsOracle(o, v, now, EXCLUDED).sort()).toEqual([...expected].sort());
   });
 
   it("R-MATCH-3: the table covers every reason code, and each has a text", () => {
@@ -203,14 +217,16 @@ describe("unavailableReasons (R-MATCH-2)", () => {
   });
 
   it("R-MATCH-2: the exclusion list is data: without it a general voucher applies to Cloud OS", () => {
-    expect(unavailableReasons(order({ productCode: "cloud_os" }), voucher(), NOW, new Set())).toEqual([]);
-    expect(unavailableReasons(order({ productCode: "ecs" }), voucher(), NOW, new Set(["ecs"]))).toEqual([
-      "PRODUCT_EXCLUDED_FROM_GENERAL",
-    ]);
+    expect(unavailableReasonsOracle(order({ productCode: "cloud_os" }), voucher(), NOW, new Set())).toEqual(
+      [],
+    );
+    expect(unavailableReasonsOracle(order({ productCode: "ecs" }), voucher(), NOW, new Set(["ecs"]))).toEqual(
+      ["PRODUCT_EXCLUDED_FROM_GENERAL"],
+    );
   });
 });
 
-describe("deductionFor (R-MATCH-5)", () => {
+describe("deductionForOracle (R-MATCH-5)", () => {
   it.each([
     [5_000, 10_000, 5_000],
     [10_000, 10_000, 10_000],
@@ -218,13 +234,13 @@ describe("deductionFor (R-MATCH-5)", () => {
     [1, 10_000, 1],
     [300, 1, 1],
   ])("R-MATCH-5: balance %i, order %i → deducts %i", (balance, amount, expected) => {
-    expect(deductionFor(order({ amountMinor: amount }), { balanceMinor: balance })).toBe(expected);
+    expect(deductionForOracle(order({ amountMinor: amount }), { balanceMinor: balance })).toBe(expected);
   });
 
   it("R-MATCH-5: deduction = min(balance, amount); the cash part is the rest, never negative", () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 1e13 }), fc.integer({ min: 1, max: 1e13 }), (balance, amount) => {
-        const d = deductionFor(order({ amountMinor: amount }), { balanceMinor: balance });
+        const d = deductionForOracle(order({ amountMinor: amount }), { balanceMinor: balance });
         expect(d).toBe(Math.min(balance, amount));
         expect(Number.isSafeInteger(d)).toBe(true);
         expect(amount - d).toBeGreaterThanOrEqual(0);
@@ -277,7 +293,7 @@ const arbOrder: fc.Arbitrary<MatchOrder> = fc.record({
 });
 const arbNow = fc.integer({ min: -5, max: 20 }).map((d) => new Date(T0 + d * 86_400_000));
 
-/** The priority written out independently of byPriority: true when `a` must come before `b`. */
+/** The priority written out independently of byPriorityOracle: true when `a` must come before `b`. */
 function strictlyBefore(a: MatchVoucher, b: MatchVoucher): boolean {
   if (a.balanceMinor !== b.balanceMinor) return a.balanceMinor > b.balanceMinor;
   if (a.expiresAt.getTime() !== b.expiresAt.getTime()) return a.expiresAt < b.expiresAt;
@@ -285,12 +301,12 @@ function strictlyBefore(a: MatchVoucher, b: MatchVoucher): boolean {
   return a.id < b.id;
 }
 
-describe("matchVouchers (R-MATCH-4)", () => {
+describe("matchVouchersOracle (R-MATCH-4)", () => {
   it("R-MATCH-4: the default is the priority maximum (largest balance > earliest expiry > earliest issuance > ID)", () => {
     fc.assert(
       fc.property(arbOrder, arbVouchers, arbNow, (o, vs, now) => {
-        const m = matchVouchers(o, vs, now, EXCLUDED);
-        const applicable = vs.filter((v) => unavailableReasons(o, v, now, EXCLUDED).length === 0);
+        const m = matchVouchersOracle(o, vs, now, EXCLUDED);
+        const applicable = vs.filter((v) => unavailableReasonsOracle(o, v, now, EXCLUDED).length === 0);
         if (applicable.length === 0) {
           expect(m.defaultVoucherId).toBeNull();
           return;
@@ -306,7 +322,7 @@ describe("matchVouchers (R-MATCH-4)", () => {
   it("R-MATCH-4: the applicable list is sorted by priority and each deduction is min(balance, amount)", () => {
     fc.assert(
       fc.property(arbOrder, arbVouchers, arbNow, (o, vs, now) => {
-        const m = matchVouchers(o, vs, now, EXCLUDED);
+        const m = matchVouchersOracle(o, vs, now, EXCLUDED);
         for (let i = 1; i < m.applicable.length; i++) {
           const prev = m.applicable[i - 1]?.voucher as MatchVoucher;
           const cur = m.applicable[i]?.voucher as MatchVoucher;
@@ -325,27 +341,28 @@ describe("matchVouchers (R-MATCH-4)", () => {
   it("R-MATCH-4: applicable ∪ unavailable = input, disjoint; every unavailable one has a reason", () => {
     fc.assert(
       fc.property(arbOrder, arbVouchers, arbNow, (o, vs, now) => {
-        const m = matchVouchers(o, vs, now, EXCLUDED);
+        const m = matchVouchersOracle(o, vs, now, EXCLUDED);
         const a = m.applicable.map((x) => x.voucher.id);
         const u = m.unavailable.map((x) => x.voucher.id);
         expect([...a, ...u].sort()).toEqual(vs.map((v) => v.id).sort());
         expect(new Set([...a, ...u]).size).toBe(vs.length);
         for (const x of m.unavailable) {
           expect(x.reasons.length).toBeGreaterThan(0);
-          expect(x.reasons).toEqual(unavailableReasons(o, x.voucher, now, EXCLUDED));
+          expect(x.reasons).toEqual(unavailableReasonsOracle(o, x.voucher, now, EXCLUDED));
         }
       }),
       { numRuns: 500 },
     );
   });
 
-  it("R-MATCH-4: byPriority is a total order (antisymmetric, transitive, 0 only for the same ID)", () => {
+  it("R-MATCH-4: byPriorityOracle is a total order (antisymmetric, transitive, 0 only for the same ID)", () => {
     fc.assert(
       fc.property(arbVoucher, arbVoucher, arbVoucher, (a, b, c) => {
-        expect(Math.sign(byPriority(a, b))).toBe(-Math.sign(byPriority(b, a)));
-        if (byPriority(a, b) === 0) expect(a.id).toBe(b.id);
-        if (byPriority(a, b) < 0 && byPriority(b, c) < 0) expect(byPriority(a, c)).toBeLessThan(0);
-        if (a.id !== b.id) expect(byPriority(a, b) < 0).toBe(strictlyBefore(a, b));
+        expect(Math.sign(byPriorityOracle(a, b))).toBe(-Math.sign(byPriorityOracle(b, a)));
+        if (byPriorityOracle(a, b) === 0) expect(a.id).toBe(b.id);
+        if (byPriorityOracle(a, b) < 0 && byPriorityOracle(b, c) < 0)
+          expect(byPriorityOracle(a, c)).toBeLessThan(0);
+        if (a.id !== b.id) expect(byPriorityOracle(a, b) < 0).toBe(strictlyBefore(a, b));
       }),
       { numRuns: 1000 },
     );
@@ -361,8 +378,8 @@ describe("matchVouchers (R-MATCH-4)", () => {
           const j = s % (i + 1);
           [shuffled[i], shuffled[j]] = [shuffled[j] as MatchVoucher, shuffled[i] as MatchVoucher];
         }
-        const a = matchVouchers(o, vs, now, EXCLUDED);
-        const b = matchVouchers(o, shuffled, now, EXCLUDED);
+        const a = matchVouchersOracle(o, vs, now, EXCLUDED);
+        const b = matchVouchersOracle(o, shuffled, now, EXCLUDED);
         expect(b.defaultVoucherId).toBe(a.defaultVoucherId);
         expect(b.applicable.map((x) => x.voucher.id)).toEqual(a.applicable.map((x) => x.voucher.id));
         expect(b.unavailable.map((x) => x.voucher.id)).toEqual(a.unavailable.map((x) => x.voucher.id));
@@ -381,7 +398,7 @@ describe("matchVouchers (R-MATCH-4)", () => {
       voucher({ id: "CP-Z", balanceMinor: 5_001 }),
       voucher({ id: "CP-X", balanceMinor: 9_000, expiresAt: NOW }), // expired: not listed
     ];
-    const m = matchVouchers(order(), vs, NOW, EXCLUDED);
+    const m = matchVouchersOracle(order(), vs, NOW, EXCLUDED);
     expect(m.applicable.map((a) => a.voucher.id)).toEqual(["CP-Z", "CP-A", "CP-B", "CP-C", "CP-D"]);
     expect(m.defaultVoucherId).toBe("CP-Z");
     expect(m.unavailable).toEqual([{ voucher: vs[5], reasons: ["EXPIRED"] }]);

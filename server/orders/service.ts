@@ -6,8 +6,9 @@ import { accounts, orders, products } from "@/db/schema";
 import type { Caller } from "@/server/auth/session";
 import { DomainError, notFound } from "@/server/errors";
 import { requestHash } from "@/server/idempotency";
+import { vcpayRefusal } from "@/server/vouchers/ledger";
 import { formatMoney, parseMoneyInput } from "@/server/money";
-import { type MatchOrder, type ReasonCode, UNAVAILABLE_REASONS } from "./rules";
+import { type ReasonCode, UNAVAILABLE_REASONS } from "./rules";
 import type { PayInput } from "./schema";
 
 export type Actor = { userId: string; accountId: string };
@@ -22,7 +23,7 @@ export async function createOrder(
   input: {
     productCode: string;
     paymentType: "Subscription" | "Pay-as-you-go";
-    transactionType: MatchOrder["transactionType"];
+    transactionType: NonNullable<(typeof orders.$inferInsert)["transactionType"]>;
     amount: string;
   },
 ) {
@@ -42,7 +43,7 @@ export async function createOrder(
       accountId: actor.accountId,
       productCode: product.code,
       paymentType: input.paymentType,
-      transactionType: input.transactionType as (typeof orders.$inferInsert)["transactionType"],
+      transactionType: input.transactionType,
       currency: account.currency,
       amountMinor,
     })
@@ -93,21 +94,13 @@ export type PayResult = {
   paidAt: string;
 };
 
-/** What pay_order() reports when it refuses (SQLSTATE 'VCPAY'; see db/migrations/0005_pay_order_function.sql). */
+/** What pay_order() reports when it refuses (SQLSTATE 'VCPAY'; see db/sql/pay_order.sql). */
 type PayRefusal = {
   code: string;
   facts: { status?: string; reasons?: ReasonCode[]; deduction?: number; currency?: string };
 };
 
-function payRefusal(e: unknown): PayRefusal | null {
-  for (let c: unknown = e; c && typeof c === "object"; c = (c as { cause?: unknown }).cause) {
-    const err = c as { code?: unknown; message?: unknown; detail?: unknown };
-    if (err.code === "VCPAY" && typeof err.message === "string") {
-      return { code: err.message, facts: typeof err.detail === "string" ? JSON.parse(err.detail) : {} };
-    }
-  }
-  return null;
-}
+const payRefusal = (e: unknown) => vcpayRefusal(e) as PayRefusal | null;
 
 function refusalError(
   r: PayRefusal,
@@ -180,7 +173,7 @@ const payStatement = (db: Db, bySession: boolean) =>
 /**
  * Confirms a payment (R-MATCH-5..7), exactly once, as one statement: the database function
  * pay_order() claims the idempotency key, locks the order and then the voucher, judges the voucher
- * with one clock reading under its lock (voucher_reasons(), the SQL twin of unavailableReasons),
+ * with one clock reading under its lock (voucher_reasons(), db/sql),
  * refuses if the deduction is not what the page showed, then debits, writes the ledger row, marks
  * the order paid and stores the answer under the key. One round trip: the voucher's row lock is
  * never held across the network. Any refusal rolls the whole statement back: nothing is charged.

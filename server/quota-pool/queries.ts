@@ -111,10 +111,7 @@ export async function poolVouchers(
                c.effective_from AS "effectiveFrom", c.expires_at AS "expiresAt", c.issued_at AS "issuedAt",
                (extract(epoch FROM c.issued_at) * 1000000)::bigint::text AS "issuedUs",
                c.reclaimed_at AS "reclaimedAt", c.description,
-               CASE WHEN c.reclaimed_at IS NOT NULL THEN 'Reclaimed'
-                    WHEN c.expires_at <= now() THEN 'Expired'
-                    WHEN c.effective_from > now() THEN 'Not yet effective'
-                    WHEN c.balance_minor = 0 THEN 'Used up' ELSE 'Available' END AS status,
+               coupon_status(c.reclaimed_at, c.effective_from, c.expires_at, c.balance_minor, now()) AS status,
                coalesce(l.spent, 0)::text AS spent, coalesce(l.reclaimed, 0)::text AS reclaimed,
                coalesce((SELECT json_agg(json_build_object('accountId', s.account_id, 'name', a.name) ORDER BY s.account_id)
                          FROM coupon_shares s JOIN accounts a ON a.id = s.account_id WHERE s.coupon_id = c.id), '[]'::json)::text

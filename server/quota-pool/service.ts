@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { type Db, type Executor, rows } from "@/db/client";
-import { couponLedger, coupons, couponShares, poolLedger, products } from "@/db/schema";
+import { coupons, couponShares, poolLedger, products } from "@/db/schema";
 import type { SessionUser } from "@/server/auth/session";
 import {
   type Enterprise,
@@ -12,6 +12,7 @@ import {
 import { writeAudit } from "@/server/enterprise/audit";
 import { DomainError, notFound } from "@/server/errors";
 import { formatMoney, MAX_MINOR, parseMoneyInput } from "@/server/money";
+import { postVoucher } from "@/server/vouchers/ledger";
 import { endOfDayExclusive, startOfDay } from "@/server/vouchers/rules";
 import { claimIdempotencyKey, requestHash, storeIdempotentResponse } from "@/server/idempotency";
 import { newCouponId } from "@/server/vouchers/service";
@@ -145,18 +146,12 @@ export async function moveIn(db: Db, user: SessionUser, input: MoveInInput): Pro
         `${id} is not available (expired, not yet effective or used up); only an available voucher can be moved in. Nothing changed.`,
       );
     }
-    const debited = await rows<{ id: string }>(
-      tx,
-      sql`UPDATE coupons SET balance_minor = 0 WHERE id = ${id} AND balance_minor = ${amount} RETURNING id`,
-    );
-    if (debited.length !== 1) throw new Error("voucher changed under its lock");
-    await tx.insert(couponLedger).values({
+    await postVoucher(tx, {
       couponId: id,
-      accountId: ent.masterAccountId,
-      actorUserId: user.userId,
       type: "Reclaim",
       amountMinor: amount,
-      balanceAfterMinor: 0,
+      accountId: ent.masterAccountId,
+      actorUserId: user.userId,
       note: "Moved into the Coupon Quota Pool",
     });
     const funds = await moveFunds(tx, pool, amount);
@@ -259,7 +254,8 @@ export async function generate(db: Db, user: SessionUser, input: GenerateInput):
         couponType: "Cash Coupon" as const,
         currency: pool.currency,
         nominalMinor: amount,
-        balanceMinor: amount,
+        // Each Issuance entry below brings it to the amount (the one writer of voucher money).
+        balanceMinor: 0,
         commodities: [...new Set(input.commodities)],
         scopes: [...new Set(input.scopes)],
         paymentTypes: [...new Set(input.paymentTypes)],
@@ -273,17 +269,16 @@ export async function generate(db: Db, user: SessionUser, input: GenerateInput):
         poolId: pool.id,
       })),
     );
-    await tx.insert(couponLedger).values(
-      ids.map((id) => ({
+    for (const id of ids) {
+      await postVoucher(tx, {
         couponId: id,
+        type: "Issuance",
+        amountMinor: amount,
         accountId: ent.masterAccountId,
         actorUserId: user.userId,
-        type: "Issuance" as const,
-        amountMinor: amount,
-        balanceAfterMinor: amount,
         note: input.description || "Generated from the Coupon Quota Pool",
-      })),
-    );
+      });
+    }
     await tx.insert(poolLedger).values(
       ids.map((id, i) => ({
         poolId: pool.id,
@@ -361,7 +356,6 @@ export async function assign(db: Db, user: SessionUser, input: AssignInput) {
         .returning({ accountId: couponShares.accountId });
       if (r.length > 0) inserted.push(accountId);
     }
-    await tx.execute(sql`UPDATE coupons SET shared = true WHERE id = ${v.id} AND NOT shared`);
     if (inserted.length > 0) {
       await writeAudit(tx, {
         enterpriseId: ent.id,
@@ -406,23 +400,18 @@ export async function reclaim(db: Db, user: SessionUser, input: ReclaimInput): P
       throw new DomainError("VOUCHER_ALREADY_RECLAIMED", `${v.id} was already reclaimed. Nothing changed.`);
     }
     const amount = Number(v.balance);
-    const marked = await rows<{ id: string }>(
-      tx,
-      sql`UPDATE coupons SET balance_minor = 0, reclaimed_at = clock_timestamp()
-          WHERE id = ${v.id} AND reclaimed_at IS NULL AND balance_minor = ${amount} RETURNING id`,
-    );
-    if (marked.length !== 1) throw new Error("voucher changed under its lock");
+    // Zeroes the balance and marks the voucher Reclaimed (an empty one too: no ledger row then).
+    await postVoucher(tx, {
+      couponId: v.id,
+      type: "Reclaim",
+      amountMinor: amount,
+      accountId: ent.masterAccountId,
+      actorUserId: user.userId,
+      note: "Reclaimed to the Coupon Quota Pool",
+      reclaim: true,
+    });
     let funds = { before: pool.fundsMinor, after: pool.fundsMinor };
     if (amount > 0) {
-      await tx.insert(couponLedger).values({
-        couponId: v.id,
-        accountId: ent.masterAccountId,
-        actorUserId: user.userId,
-        type: "Reclaim",
-        amountMinor: amount,
-        balanceAfterMinor: 0,
-        note: "Reclaimed to the Coupon Quota Pool",
-      });
       const moved = await moveFunds(tx, pool, amount);
       if (!moved) throw new Error("pool update failed");
       funds = moved;

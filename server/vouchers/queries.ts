@@ -8,21 +8,11 @@ import { decodeCursor, encodeCursor } from "./cursor";
 import type { CouponStatus } from "./rules";
 import { type ListFilters, type ListInput, type ListRow, STATUS_FILTERS, TYPE_FILTERS } from "./schema";
 
-/** R-VOU-2 in SQL, judged by the database clock. Twin of `deriveStatus` in rules.ts. */
-export const statusSql = sql<CouponStatus>`CASE
-  WHEN ${coupons.reclaimedAt} IS NOT NULL THEN 'Reclaimed'
-  WHEN ${coupons.expiresAt} <= now() THEN 'Expired'
-  WHEN ${coupons.effectiveFrom} > now() THEN 'Not yet effective'
-  WHEN ${coupons.balanceMinor} = 0 THEN 'Used up'
-  ELSE 'Available' END`;
+/** R-VOU-2, judged by the database clock: coupon_status() (db/sql/coupon_status.sql), the rule's one source. */
+export const statusSql = sql<CouponStatus>`coupon_status(${coupons.reclaimedAt}, ${coupons.effectiveFrom}, ${coupons.expiresAt}, ${coupons.balanceMinor}, now())`;
 
-const STATUS_WHERE: Record<CouponStatus, SQL> = {
-  Reclaimed: sql`${coupons.reclaimedAt} IS NOT NULL`,
-  Expired: sql`${coupons.reclaimedAt} IS NULL AND ${coupons.expiresAt} <= now()`,
-  "Not yet effective": sql`${coupons.reclaimedAt} IS NULL AND ${coupons.expiresAt} > now() AND ${coupons.effectiveFrom} > now()`,
-  "Used up": sql`${coupons.reclaimedAt} IS NULL AND ${coupons.expiresAt} > now() AND ${coupons.effectiveFrom} <= now() AND ${coupons.balanceMinor} = 0`,
-  Available: sql`${coupons.reclaimedAt} IS NULL AND ${coupons.expiresAt} > now() AND ${coupons.effectiveFrom} <= now() AND ${coupons.balanceMinor} > 0`,
-};
+/** "The coupon has this status now": the same function, compared (PostgreSQL inlines it). */
+const statusIs = (status: CouponStatus): SQL => sql`${statusSql} = ${sql.raw(`'${status}'`)}`;
 
 export const couponColumns = {
   id: coupons.id,
@@ -103,10 +93,10 @@ function filterWhereWith(bind: Bind, scope: AccountScope, f: ListFilters): SQL {
   const parts: SQL[] = [scopeWhere(bind, scope)];
   const type = TYPE_FILTERS[f.type];
   if (type) parts.push(eq(coupons.couponType, bind("type", type) as typeof type));
-  if (f.status) parts.push(STATUS_WHERE[STATUS_FILTERS[f.status]]);
+  if (f.status) parts.push(statusIs(STATUS_FILTERS[f.status]));
   if (f.q) parts.push(sql`${coupons.id} ILIKE ${bind("q", `%${f.q.replace(/[\\%_]/g, "\\$&")}%`)}`);
   if (f.expiringWithinDays) {
-    parts.push(STATUS_WHERE.Available);
+    parts.push(statusIs("Available"));
     parts.push(
       sql`${coupons.expiresAt} <= now() + make_interval(days => ${bind("exp", f.expiringWithinDays)}::int)`,
     );
@@ -264,8 +254,8 @@ export async function couponTotals(db: Executor, scope: AccountScope, f: ListFil
   const found = await rows<{ currency: string; count: string; available: string; expiring: string }>(
     db,
     sql`SELECT ${coupons.currency} AS currency, count(*)::text AS count,
-          coalesce(sum(${coupons.balanceMinor}) FILTER (WHERE ${coupons.couponType} = 'Cash Coupon' AND ${STATUS_WHERE.Available}), 0)::text AS available,
-          coalesce(sum(${coupons.balanceMinor}) FILTER (WHERE ${coupons.couponType} = 'Cash Coupon' AND ${STATUS_WHERE.Available}
+          coalesce(sum(${coupons.balanceMinor}) FILTER (WHERE ${coupons.couponType} = 'Cash Coupon' AND ${statusIs("Available")}), 0)::text AS available,
+          coalesce(sum(${coupons.balanceMinor}) FILTER (WHERE ${coupons.couponType} = 'Cash Coupon' AND ${statusIs("Available")}
                    AND ${coupons.expiresAt} <= now() + interval '30 days'), 0)::text AS expiring
         FROM ${coupons} WHERE ${filterWhere(scope, f)} GROUP BY ${coupons.currency} ORDER BY 1`,
   );

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   COUPON_STATUSES,
   type CouponStatus,
-  deriveStatus,
+  deriveStatusOracle,
   endOfDayExclusive,
   type StatusInput,
   startOfDay,
@@ -20,7 +20,7 @@ const coupon = (over: Partial<StatusInput> = {}): StatusInput => ({
 });
 const ms = (d: Date, delta: number) => new Date(d.getTime() + delta);
 
-describe("deriveStatus (R-VOU-2, R-TIME-1)", () => {
+describe("deriveStatusOracle (R-VOU-2, R-TIME-1)", () => {
   const cases: [string, StatusInput, Date, CouponStatus][] = [
     ["inside the period with balance", coupon(), new Date("2026-01-15T00:00:00Z"), "Available"],
     ["effectiveFrom is inclusive", coupon(), from, "Available"],
@@ -44,7 +44,7 @@ describe("deriveStatus (R-VOU-2, R-TIME-1)", () => {
   ];
 
   it.each(cases)("R-VOU-2: %s", (_name, c, now, status) => {
-    expect(deriveStatus(c, now)).toBe(status);
+    expect(deriveStatusOracle(c, now)).toBe(status);
   });
 
   it("R-VOU-2: the cases above cover every status", () => {
@@ -63,7 +63,7 @@ describe("deriveStatus (R-VOU-2, R-TIME-1)", () => {
         (a, b, now, balance, reclaimed) => {
           const effectiveFrom = new Date(Math.min(a, b));
           const expiresAt = new Date(Math.max(a, b) + 1);
-          const s = deriveStatus(
+          const s = deriveStatusOracle(
             {
               balanceMinor: balance,
               effectiveFrom,
@@ -98,10 +98,10 @@ describe("endOfDayExclusive / startOfDay (R-TIME-1: a date ends at the end of th
 
   it("R-TIME-1: the last millisecond of the day (UTC+8) is still valid; midnight is not", () => {
     const c = coupon({ effectiveFrom: startOfDay("2026-12-01"), expiresAt: endOfDayExclusive("2026-12-31") });
-    expect(deriveStatus(c, new Date("2026-12-31T23:59:59.999+08:00"))).toBe("Available");
-    expect(deriveStatus(c, new Date("2027-01-01T00:00:00.000+08:00"))).toBe("Expired");
-    expect(deriveStatus(c, new Date("2026-12-01T00:00:00.000+08:00"))).toBe("Available");
-    expect(deriveStatus(c, new Date("2026-11-30T23:59:59.999+08:00"))).toBe("Not yet effective");
+    expect(deriveStatusOracle(c, new Date("2026-12-31T23:59:59.999+08:00"))).toBe("Available");
+    expect(deriveStatusOracle(c, new Date("2027-01-01T00:00:00.000+08:00"))).toBe("Expired");
+    expect(deriveStatusOracle(c, new Date("2026-12-01T00:00:00.000+08:00"))).toBe("Available");
+    expect(deriveStatusOracle(c, new Date("2026-11-30T23:59:59.999+08:00"))).toBe("Not yet effective");
   });
 
   it("R-TIME-1: other offsets", () => {

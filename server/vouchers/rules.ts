@@ -13,9 +13,10 @@ export type StatusInput = {
 /**
  * R-VOU-2. Precedence: Reclaimed, then Expired (whatever the balance), then Not yet
  * effective, then Used up, then Available. `expiresAt` is exclusive (R-TIME-1).
- * The SQL twin is `statusSql` in queries.ts; a test checks they agree.
+ * TEST ORACLE ONLY: the product derives status in the database with coupon_status()
+ * (db/sql/coupon_status.sql); tests compare the two.
  */
-export function deriveStatus(c: StatusInput, now: Date): CouponStatus {
+export function deriveStatusOracle(c: StatusInput, now: Date): CouponStatus {
   if (c.reclaimedAt) return "Reclaimed";
   if (now.getTime() >= c.expiresAt.getTime()) return "Expired";
   if (now.getTime() < c.effectiveFrom.getTime()) return "Not yet effective";

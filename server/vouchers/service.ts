@@ -1,10 +1,11 @@
 import { randomInt } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { accounts, couponLedger, coupons, products } from "@/db/schema";
+import { accounts, coupons, products } from "@/db/schema";
 import { claimIdempotencyKey, requestHash, storeIdempotentResponse } from "@/server/idempotency";
 import { DomainError, notFound } from "@/server/errors";
 import { parseMoneyInput } from "@/server/money";
+import { postVoucher } from "./ledger";
 import { endOfDayExclusive, startOfDay } from "./rules";
 import type { IssueInput } from "./schema";
 
@@ -57,7 +58,8 @@ export async function issueCoupon(db: Db, actor: { userId: string; accountId: st
       couponType: input.couponType,
       currency: account.currency,
       nominalMinor,
-      balanceMinor: nominalMinor,
+      // The Issuance entry below brings it to the nominal value (the one writer of voucher money).
+      balanceMinor: 0,
       discountBps: isDiscount ? (input.discountPercent ?? 0) * 100 : null,
       discountCapMinor: isDiscount ? nominalMinor : null,
       commodities: [...new Set(input.commodities)],
@@ -71,13 +73,12 @@ export async function issueCoupon(db: Db, actor: { userId: string; accountId: st
       source: "Direct issuance",
       description: input.description,
     });
-    await tx.insert(couponLedger).values({
+    await postVoucher(tx, {
       couponId: id,
-      accountId: input.accountId,
-      actorUserId: actor.userId,
       type: "Issuance",
       amountMinor: nominalMinor,
-      balanceAfterMinor: nominalMinor,
+      accountId: input.accountId,
+      actorUserId: actor.userId,
       note: input.description,
     });
     const response = { id };

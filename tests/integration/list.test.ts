@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DatabaseHandle, rows } from "@/db/client";
 import { ACCOUNTS } from "@/db/seed";
-import { type CouponStatus, deriveStatus } from "@/server/vouchers/rules";
+import { type CouponStatus, deriveStatusOracle } from "@/server/vouchers/rules";
 import {
   type ListFilters,
   type ListInput,
@@ -30,7 +30,7 @@ type OracleRow = {
 
 const DAY = 86_400_000;
 
-/** Every coupon of the account, straight from the table, with status derived in JS by deriveStatus. */
+/** Every coupon of the account, straight from the table, with status derived in JS by deriveStatusOracle. */
 async function allRows(handle: DatabaseHandle, accountId: string | string[]): Promise<OracleRow[]> {
   const ids = Array.isArray(accountId) ? accountId : [accountId];
   const now = await dbNow(handle.db);
@@ -57,7 +57,7 @@ async function allRows(handle: DatabaseHandle, accountId: string | string[]): Pr
       issuedAt: Number(r.issued_at),
       reclaimedAt: r.reclaimed_at === null ? null : Number(r.reclaimed_at),
     };
-    const status = deriveStatus(
+    const status = deriveStatusOracle(
       {
         balanceMinor: row.balance,
         effectiveFrom: new Date(row.effectiveFrom),
@@ -282,7 +282,7 @@ describe.each(eachDriver(drivers))("[%s] Coupons tab list", (_name, driver) => {
     expect(usd?.expiring30Minor).toBeLessThan(usd?.availableMinor ?? 0);
   });
 
-  it("R-VOU-2: the SQL status (statusSql) agrees with deriveStatus for every coupon", async () => {
+  it("R-VOU-2: the SQL status (statusSql) agrees with deriveStatusOracle for every coupon", async () => {
     const all = [
       ...(await allRows(handle, ACCOUNTS.alice)),
       ...(await allRows(handle, ACCOUNTS.acme)),
