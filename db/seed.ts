@@ -77,6 +77,7 @@ type Event = {
   accountId?: string;
   orderId?: string;
   billId?: string;
+  billLineId?: string;
   note?: string;
 };
 type CouponSpec = {
@@ -245,28 +246,67 @@ export async function seed(db: Executor, now = new Date()): Promise<void> {
     });
   }
 
-  function billDeduction(accountId: string, amount: number, daysAgo: number, product: string): Event {
-    const d = at(-daysAgo);
-    const cycle = d.toISOString().slice(0, 7);
-    const billId = `BILL-${cycle.replace("-", "")}-${accountId.slice(-3)}`;
-    if (!bills.has(billId))
-      bills.set(billId, {
-        id: billId,
+  /**
+   * Pay-as-you-go months in UTC+8 (the demo accounts' zone): `monthsAgo` 0 is the current cycle.
+   * `start` is the cycle's first instant, `end` the next cycle's.
+   */
+  const utc8 = new Date(now.getTime() + 8 * 3_600_000);
+  function month(monthsAgo: number) {
+    const y = utc8.getUTCFullYear();
+    const m = utc8.getUTCMonth() - monthsAgo;
+    const start = new Date(Date.UTC(y, m, 1) - 8 * 3_600_000);
+    const end = new Date(Date.UTC(y, m + 1, 1) - 8 * 3_600_000);
+    return { cycle: new Date(start.getTime() + 8 * 3_600_000).toISOString().slice(0, 7), start, end };
+  }
+  const billIdOf = (accountId: string, cycle: string) =>
+    `BILL-${cycle.replace("-", "")}-${accountId.slice(-3)}`;
+  function bill(accountId: string, monthsAgo: number, status: "Open" | "Closed") {
+    const { cycle, start, end } = month(monthsAgo);
+    const id = billIdOf(accountId, cycle);
+    // Closed an hour after the cycle ended (or halfway to now, for last month's bill closed this early).
+    const closedAt = new Date(end.getTime() + Math.min(3_600_000, (now.getTime() - end.getTime()) / 2));
+    if (!bills.has(id)) {
+      bills.set(id, {
+        id,
         accountId,
         cycle,
         currency: "USD",
-        status: "Closed",
-        closedAt: d.toISOString(),
+        status,
+        closedAt: status === "Closed" ? closedAt.toISOString() : null,
+        createdAt: start.toISOString(),
       });
-    const lineId = `${billId}-L${billLines.length + 1}`;
+    }
+    return { id, closedAt, ...month(monthsAgo) };
+  }
+  /** Daily usage lines of a product over one cycle (only the part of it that is over). */
+  function usage(accountId: string, monthsAgo: number, product: string, min: number, max: number) {
+    const b = bill(accountId, monthsAgo, monthsAgo >= 2 ? "Closed" : "Open");
+    const last = Math.min(b.end.getTime(), now.getTime() - 3_600_000);
+    for (let t = b.start.getTime() + 3 * 3_600_000; t < last; t += day) {
+      billLines.push({
+        id: `${b.id}-L${billLines.length + 1}`,
+        billId: b.id,
+        productCode: product,
+        amountMinor: cents(min, max),
+        usageAt: new Date(t).toISOString(),
+        description: `${product.toUpperCase()} metered usage, 1 day`,
+      });
+    }
+  }
+  /** A closed bill's line that a voucher paid part of, with its Deduction at the close (R-PAYG-1). */
+  function billDeduction(accountId: string, amount: number, monthsAgo: number, product: string): Event {
+    const b = bill(accountId, monthsAgo, "Closed");
+    const lineId = `${b.id}-L${billLines.length + 1}`;
     billLines.push({
       id: lineId,
-      billId,
+      billId: b.id,
       productCode: product,
       amountMinor: amount + 1999,
       voucherMinor: amount,
+      usageAt: new Date(b.start.getTime() + 10 * day).toISOString(),
+      description: `${product.toUpperCase()} metered usage`,
     });
-    return { type: "Deduction", amount, at: d, accountId, billId };
+    return { type: "Deduction", amount, at: b.closedAt, accountId, billId: b.id, billLineId: lineId };
   }
 
   const A = ACCOUNTS.alice;
@@ -326,11 +366,11 @@ export async function seed(db: Executor, now = new Date()): Promise<void> {
       id: "CP-PAYG-0002",
       accountId: A,
       nominal: 8_050,
-      from: -40,
+      from: -100,
       to: 40,
       paymentTypes: ["Pay-as-you-go"],
       description: "Pay-as-you-go bills",
-      events: [billDeduction(A, 1_234, 35, "oss"), billDeduction(A, 999, 5, "ecs")],
+      events: [billDeduction(A, 1_234, 3, "oss"), billDeduction(A, 999, 2, "ecs")],
     },
     {
       id: "CP-RDS0-0003",
@@ -542,6 +582,15 @@ export async function seed(db: Executor, now = new Date()): Promise<void> {
     },
   );
 
+  // Last month's pay-as-you-go usage waits for the operator to close the cycle (Billing > Bills); the
+  // current month is still accruing.
+  usage(A, 1, "ecs", 150, 900);
+  usage(A, 1, "oss", 20, 300);
+  usage(A, 0, "ecs", 150, 900);
+  usage(ACCOUNTS.bob, 1, "ecs", 300, 1_500);
+  usage(ACCOUNTS.carol, 1, "oss", 100, 700);
+  usage(ACCOUNTS.carol, 2, "oss", 100, 700);
+
   const couponRows: (typeof s.coupons.$inferInsert)[] = [];
   const ledgerRows: (typeof s.couponLedger.$inferInsert)[] = [];
   for (const c of specs) {
@@ -572,6 +621,7 @@ export async function seed(db: Executor, now = new Date()): Promise<void> {
         balanceAfterMinor: balance,
         orderId: e.orderId,
         billId: e.billId,
+        billLineId: e.billLineId,
         note: e.note ?? "",
         createdAt: e.at.toISOString(),
       });

@@ -108,13 +108,16 @@ describe.each(eachDriver(drivers))("[%s] orders and payment", (_name, driver) =>
         expect(v.deductionMinor).toBe(Math.min(v.balanceMinor, 10_000));
         expect(v.shared).toBe(false);
       }
-      // Discount coupons are not vouchers: never listed in either section.
-      const listed = [...page.applicable, ...page.unavailable].map((v) => v.id);
-      expect(listed.filter((x) => x.startsWith("CP-DISC"))).toEqual([]);
-      // Every other cash voucher of Alice is in the unavailable section, with its reasons.
+      // Discount coupons cannot pay: listed as unavailable, saying why (decision 011).
+      expect(page.applicable.filter((v) => v.id.startsWith("CP-DISC"))).toEqual([]);
+      for (const d of page.unavailable.filter((v) => v.id.startsWith("CP-DISC"))) {
+        expect(d.reasons.map((r) => r.code)).toContain("DISCOUNT_COUPON");
+      }
+      expect(page.unavailable.some((v) => v.id === "CP-DISC-0012")).toBe(true);
+      // Every other coupon of Alice is in the unavailable section, with its reasons.
       const [all] = await rows<{ n: string }>(
         handle.db,
-        sql`SELECT count(*)::text AS n FROM coupons WHERE account_id = ${ACCOUNTS.alice} AND coupon_type = 'Cash Coupon'`,
+        sql`SELECT count(*)::text AS n FROM coupons WHERE account_id = ${ACCOUNTS.alice}`,
       );
       expect(page.applicableCount + page.unavailableCount).toBe(Number(all?.n));
       const reasons = Object.fromEntries(page.unavailable.map((u) => [u.id, u.reasons.map((r) => r.code)]));
@@ -406,8 +409,19 @@ describe.each(eachDriver(drivers))("[%s] orders and payment", (_name, driver) =>
           "VOUCHER_NOT_APPLICABLE",
         );
       }
-      // A discount coupon is not a voucher, an unknown ID does not exist.
-      for (const couponId of ["CP-DISC-0012", "CP-NONE-9999"]) {
+      // A discount coupon cannot pay an order (decision 011).
+      await expectDomainError(
+        alice.orders.pay({
+          orderId: id,
+          couponId: "CP-DISC-0012",
+          expectedDeductionMinor: 1_000,
+          idempotencyKey: newKey(),
+        }),
+        "UNPROCESSABLE_CONTENT",
+        "VOUCHER_NOT_APPLICABLE",
+      );
+      // An unknown ID does not exist.
+      for (const couponId of ["CP-NONE-9999"]) {
         await expectDomainError(
           alice.orders.pay({
             orderId: id,

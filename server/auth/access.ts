@@ -11,16 +11,27 @@ import type { SessionUser } from "./session";
  * revoke applies to the next request. The values go in as given: bound values, or placeholders of
  * a prepared statement. May repeat an id.
  */
-export function viewableAccountIdsSql(userId: unknown, ownAccountId: unknown): SQL {
+export function viewableAccountIdsSql(
+  userId: unknown,
+  ownAccountId: unknown,
+  permission: AdminPermission = "cards_and_coupons",
+): SQL {
+  const p = sql.raw(`'${permission}'`);
   return sql`SELECT ${ownAccountId}::text
     UNION ALL
     SELECT p.financial_account_id FROM admin_permissions p
-     WHERE p.user_id = ${userId} AND p.permission = 'cards_and_coupons' AND NOT p.revoked
+     WHERE p.user_id = ${userId} AND p.permission = ${p} AND NOT p.revoked
     UNION ALL
     SELECT r.member_account_id FROM admin_permissions p
       JOIN financial_relationships r ON r.financial_account_id = p.financial_account_id AND r.ended_at IS NULL
-     WHERE p.user_id = ${userId} AND p.permission = 'cards_and_coupons' AND NOT p.revoked`;
+     WHERE p.user_id = ${userId} AND p.permission = ${p} AND NOT p.revoked`;
 }
+
+/**
+ * The permission that opens another account's data of one kind (R-ENT-3): vouchers with Cards and
+ * Coupons, pay-as-you-go bills with Bills, invoices with Invoices. Same rule for each.
+ */
+export type AdminPermission = "cards_and_coupons" | "bills" | "invoices";
 
 /**
  * The live session's customer user (`id`) or account (`account_id`), as a scalar sub-select that
@@ -54,14 +65,19 @@ export function sessionScopeSql(
  * manages, only with the Cards and Coupons permission for that financial account (R-ENT-3).
  * One indexed query; called only when the target is not the caller's own account.
  */
-export async function canViewAccount(db: Executor, user: SessionUser, accountId: string): Promise<boolean> {
+export async function canViewAccount(
+  db: Executor,
+  user: SessionUser,
+  accountId: string,
+  permission: AdminPermission = "cards_and_coupons",
+): Promise<boolean> {
   if (accountId === user.accountId) return true;
   const found = await rows<{ ok: number }>(
     db,
     user.role === "operator"
       ? sql`SELECT 1 AS ok FROM accounts WHERE id = ${accountId}`
       : // A restriction on the derived table reaches every branch: an index lookup, not the whole set.
-        sql`SELECT 1 AS ok FROM (${viewableAccountIdsSql(user.userId, user.accountId)}) v(id)
+        sql`SELECT 1 AS ok FROM (${viewableAccountIdsSql(user.userId, user.accountId, permission)}) v(id)
             WHERE v.id = ${accountId} LIMIT 1`,
   );
   return found.length > 0;
@@ -75,6 +91,7 @@ export async function canViewAccount(db: Executor, user: SessionUser, accountId:
 export async function viewableAccounts(
   db: Executor,
   user: SessionUser,
+  permission: AdminPermission = "cards_and_coupons",
 ): Promise<{ id: string; name: string }[]> {
   if (user.role === "operator") {
     return rows<{ id: string; name: string }>(db, sql`SELECT id, name FROM accounts ORDER BY id LIMIT 500`);
@@ -82,7 +99,7 @@ export async function viewableAccounts(
   return rows<{ id: string; name: string }>(
     db,
     sql`SELECT a.id, a.name FROM accounts a
-        WHERE a.id IN (${viewableAccountIdsSql(user.userId, user.accountId)})
+        WHERE a.id IN (${viewableAccountIdsSql(user.userId, user.accountId, permission)})
         ORDER BY a.id = ${user.accountId} DESC, a.id`,
   );
 }

@@ -1,4 +1,5 @@
 import { createCallerFactory, router } from "./init";
+import { billsRouter, invoicesRouter } from "./routers/bills";
 import { catalogRouter, healthRouter } from "./routers/catalog";
 import { couponsRouter } from "./routers/coupons";
 import { enterpriseRouter } from "./routers/enterprise";
@@ -10,6 +11,8 @@ export const appRouter = router({
   coupons: couponsRouter,
   operator: operatorRouter,
   orders: ordersRouter,
+  bills: billsRouter,
+  invoices: invoicesRouter,
   enterprise: enterpriseRouter,
   quotaPool: quotaPoolRouter,
   catalog: catalogRouter,
