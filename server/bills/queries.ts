@@ -71,7 +71,7 @@ const billFields = sql`b.id, b.account_id AS "accountId", a.name AS "accountName
   b.status::text AS status, b.closed_at AS "closedAt",
   count(l.id)::text AS lines, coalesce(sum(l.amount_minor), 0)::text AS total,
   coalesce(sum(l.voucher_minor), 0)::text AS voucher,
-  invoiceable_minor(b.status = 'Closed', coalesce(sum(l.amount_minor - l.voucher_minor), 0), 0)::text AS invoiceable`;
+  invoiceable_minor(b.status = 'Closed', coalesce(sum(l.amount_minor - l.voucher_minor), 0)::bigint, 0)::text AS invoiceable`;
 
 function presentBill(r: RawBill): BillRow {
   const total = Number(r.total);
@@ -245,7 +245,7 @@ export async function listInvoices(db: Executor, scope: BillScope, month: string
            pr.name || ' · ' || o.transaction_type::text AS description, o.currency,
            o.amount_minor AS total, o.voucher_minor AS voucher,
            coalesce(r.cash, 0) AS refunded,
-           invoiceable_minor(o.status NOT IN ('Pending Payment', 'Cancelled'), o.cash_minor, r.cash) AS invoiceable,
+           invoiceable_minor(o.status NOT IN ('Pending Payment', 'Cancelled'), o.cash_minor, r.cash::bigint) AS invoiceable,
            o.paid_at AS at
       FROM orders o JOIN accounts a ON a.id = o.account_id JOIN products pr ON pr.code = o.product_code
       LEFT JOIN LATERAL (SELECT sum(cash_refunded_minor) AS cash FROM refunds WHERE order_id = o.id) r ON true
@@ -253,7 +253,7 @@ export async function listInvoices(db: Executor, scope: BillScope, month: string
     UNION ALL
     SELECT 'bill', b.id, b.account_id, b.cycle, 'Pay-as-you-go bill ' || b.cycle, b.currency,
            coalesce(sum(l.amount_minor), 0), coalesce(sum(l.voucher_minor), 0), 0,
-           invoiceable_minor(true, coalesce(sum(l.amount_minor - l.voucher_minor), 0), 0), b.closed_at
+           invoiceable_minor(true, coalesce(sum(l.amount_minor - l.voucher_minor), 0)::bigint, 0), b.closed_at
       FROM bills b LEFT JOIN bill_lines l ON l.bill_id = b.id
      WHERE b.status = 'Closed' AND ${scopeSql(scope, sql`b.account_id`)}
      GROUP BY b.id`;
