@@ -87,7 +87,7 @@ BEGIN
       JOIN coupons c ON c.id = vv.id;
     next_v := array_fill(1, ARRAY[np]);
 
-    FOR l IN SELECT id, product_code, amount_minor FROM bill_lines WHERE bill_id = b.id ORDER BY usage_at, id LOOP
+    FOR l IN SELECT id, product_code, amount_minor FROM bill_lines WHERE bill_id = b.id ORDER BY usage_at, id COLLATE "C" LOOP
       p := array_position(products, l.product_code);
       remaining := l.amount_minor;
       paid := 0;

@@ -338,6 +338,7 @@ export async function couponHistory(
       balanceAfterMinor: couponLedger.balanceAfterMinor,
       orderId: couponLedger.orderId,
       billId: couponLedger.billId,
+      billLineId: couponLedger.billLineId,
       accountId: couponLedger.accountId,
       note: couponLedger.note,
     })
