@@ -4,6 +4,7 @@ import { type DatabaseHandle, type Executor, rows } from "@/db/client";
 import { accounts, coupons } from "@/db/schema";
 import type { AccountScope } from "@/server/auth/access";
 import { csvRecord } from "@/server/csv";
+import { serverEnv } from "@/server/env";
 import { encodeCursor } from "./cursor";
 import { listPlan, statusSql } from "./queries";
 import type { ListInput } from "./schema";
@@ -110,9 +111,9 @@ function inZone<T>(handle: DatabaseHandle, timeZone: string, work: (tx: Executor
 
 /**
  * Each PostgreSQL export holds its own connection for its duration, so a process runs at most
- * this many at once; the routes answer 503 beyond it (PostgreSQL's max_connections is finite).
+ * EXPORT_MAX_CONCURRENT at once (server/env.ts); the routes answer 503 beyond it (PostgreSQL's
+ * max_connections is finite).
  */
-const MAX_CONCURRENT_EXPORTS = Number(process.env.EXPORT_MAX_CONCURRENT ?? 8);
 let runningExports = 0;
 
 export const exportBusy = () =>
@@ -123,7 +124,7 @@ export const exportBusy = () =>
 
 /** False when a new PostgreSQL export would exceed the cap. Check and create without an await between. */
 export function exportCapacity(handle: DatabaseHandle): boolean {
-  return handle.kind !== "postgres" || runningExports < MAX_CONCURRENT_EXPORTS;
+  return handle.kind !== "postgres" || runningExports < serverEnv().exportMaxConcurrent;
 }
 
 function copyStream(
