@@ -5,6 +5,7 @@ import { accounts, coupons } from "@/db/schema";
 import type { AccountScope } from "@/server/auth/access";
 import { csvRecord } from "@/server/csv";
 import { serverEnv } from "@/server/env";
+import { errorResponse } from "@/server/http/errors";
 import { encodeCursor } from "./cursor";
 import { listPlan, statusSql } from "./queries";
 import type { ListInput } from "./schema";
@@ -117,10 +118,9 @@ function inZone<T>(handle: DatabaseHandle, timeZone: string, work: (tx: Executor
 let runningExports = 0;
 
 export const exportBusy = () =>
-  Response.json(
-    { error: "Too many downloads are running; try again in a moment." },
-    { status: 503, headers: { "Retry-After": "5" } },
-  );
+  errorResponse("SERVICE_UNAVAILABLE", "Too many downloads are running; try again in a moment.", {
+    headers: { "Retry-After": "5" },
+  });
 
 /** False when a new PostgreSQL export would exceed the cap. Check and create without an await between. */
 export function exportCapacity(handle: DatabaseHandle): boolean {
