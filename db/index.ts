@@ -1,5 +1,6 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
+import { serverEnv } from "@/server/env";
 import { type DatabaseHandle, migrateDatabase, openDatabase } from "./client";
 import { seedIfEmpty } from "./seed";
 
@@ -14,16 +15,15 @@ type Holder = { [KEY]?: Promise<DatabaseHandle> };
 export function appDatabase(): Promise<DatabaseHandle> {
   const g = globalThis as Holder;
   g[KEY] ??= (async () => {
-    const url = process.env.DATABASE_URL || null;
-    const pgliteDir = url ? null : process.env.PGLITE_DIR || path.join(process.cwd(), ".data", "pglite");
-    if (pgliteDir) mkdirSync(path.dirname(path.resolve(pgliteDir)), { recursive: true });
+    const env = serverEnv();
+    if (env.pgliteDir) mkdirSync(path.dirname(path.resolve(env.pgliteDir)), { recursive: true });
     const handle = await openDatabase({
-      url,
-      pgliteDir,
-      poolMax: Number(process.env.PG_POOL_MAX ?? 10),
+      url: env.databaseUrl,
+      pgliteDir: env.pgliteDir,
+      poolMax: env.pgPoolMax,
     });
     await migrateDatabase(handle);
-    if (process.env.SEED_DEMO !== "false") await seedIfEmpty(handle.db);
+    if (env.seedDemo) await seedIfEmpty(handle.db);
     return handle;
   })();
   return g[KEY];

@@ -35,3 +35,7 @@ export class DomainError extends Error {
 }
 
 export const notFound = (what = "Voucher") => new DomainError("NOT_FOUND", `${what} not found`);
+
+/** What the browser is told about an unexpected failure: never a stack trace or a database message. */
+export const SERVER_FAILURE_MESSAGE =
+  "Something went wrong on our side. Nothing was changed; please try again.";

@@ -9,7 +9,7 @@ import type { DatabaseHandle } from "@/db/client";
 import { ACCOUNTS, DEMO_PASSWORD } from "@/db/seed";
 import { signIn } from "@/server/auth/session";
 import type { SessionUser } from "@/server/auth/session";
-import { auditExportResponse } from "@/server/enterprise/audit-export";
+import { GET as auditExport } from "@/app/api/audit/export/route";
 import { appRouter } from "@/server/trpc/root";
 import { eachDriver, seededDatabase, testDatabases } from "./db";
 import {
@@ -20,7 +20,7 @@ import {
   makeUser,
   poolSnapshot,
 } from "./enterprise-helpers";
-import { callerFor, demoUser, parseCsv, readAll } from "./helpers";
+import { callerFor, callRoute, demoUser, parseCsv, readAll } from "./helpers";
 import { assertLedgerInvariant } from "./invariants";
 
 const drivers = await testDatabases();
@@ -413,7 +413,7 @@ describe.each(eachDriver(drivers))("[%s] enterprise and pool permission matrix",
     for (const actor of ACTORS) {
       const email = actor === "none" ? null : emails[actor === "revoked" ? "finance" : actor];
       const token = email ? ((await signIn(handle.db, email, DEMO_PASSWORD)) ?? undefined) : undefined;
-      const res = await asActor(actor, () => auditExportResponse(handle, token));
+      const res = await asActor(actor, () => callRoute(auditExport, handle, "/api/audit/export", { token }));
       expect(res.status, `${actor}`).toBe(EXPORT_STATUS[actor]);
       if (res.status !== 200) {
         expect(res.headers.get("content-type")).toMatch(/json/);
@@ -445,6 +445,8 @@ describe.each(eachDriver(drivers))("[%s] enterprise and pool permission matrix",
       }
     }
     // An unknown or expired session is the same as none.
-    expect((await auditExportResponse(handle, "not-a-session")).status).toBe(401);
+    expect(
+      (await callRoute(auditExport, handle, "/api/audit/export", { token: "not-a-session" })).status,
+    ).toBe(401);
   });
 });

@@ -3,7 +3,8 @@ import { sql } from "drizzle-orm";
 import { expect } from "vitest";
 import { type DatabaseHandle, type Executor, rows } from "@/db/client";
 import { DEMO_USERS } from "@/db/seed";
-import type { SessionUser } from "@/server/auth/session";
+import { SESSION_COOKIE, type SessionUser } from "@/server/auth/session";
+import type { RouteHandler } from "@/server/http/route";
 import { createCaller } from "@/server/trpc/root";
 
 export type DemoUserId = (typeof DEMO_USERS)[number]["id"];
@@ -178,4 +179,23 @@ export function parseCsvCells(text: string): CsvCell[][] {
 
 export function parseCsv(text: string): string[][] {
   return parseCsvCells(text).map((r) => r.map((c) => c.value));
+}
+
+/**
+ * A request to a route handler through its door (server/http/route.ts), on the test's database:
+ * `token` goes in the session cookie; `init` for a method and body other than GET.
+ */
+export function callRoute<P>(
+  handler: RouteHandler<P>,
+  handle: DatabaseHandle,
+  url: string,
+  opts: { token?: string | null; params?: P; init?: RequestInit } = {},
+): Promise<Response> {
+  const headers = new Headers(opts.init?.headers);
+  if (opts.token) headers.set("cookie", `${SESSION_COOKIE}=${opts.token}`);
+  return handler.serve(
+    handle,
+    new Request(new URL(url, "http://localhost"), { ...opts.init, headers }),
+    opts.params,
+  );
 }

@@ -1,5 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import { type Executor, rows } from "@/db/client";
+import { notFound } from "@/server/errors";
 import type { SessionUser } from "./session";
 
 /**
@@ -81,6 +82,33 @@ export async function canViewAccount(
             WHERE v.id = ${accountId} LIMIT 1`,
   );
   return found.length > 0;
+}
+
+/**
+ * May this user see voucher `id`? The one voucher check (R-SEC-1, R-SEC-2, R-ENT-3, R-POOL-3): the
+ * voucher's account is one the user may see (own; an enterprise administrator's financial account
+ * and managed members, with a live Cards and Coupons permission: viewableAccountIdsSql), or the
+ * voucher is shared with the user's account; the platform operator sees every voucher. Otherwise
+ * "Voucher not found", exactly as for an ID that does not exist. One indexed query, read on every
+ * request (a revoke applies at once). couponProcedure (tRPC) and couponRoute (CSV export) call it.
+ */
+export async function visibleCoupon(
+  db: Executor,
+  user: SessionUser,
+  id: string,
+): Promise<{ id: string; accountId: string }> {
+  const wanted = id.toUpperCase();
+  const [found] = await rows<{ id: string; accountId: string }>(
+    db,
+    user.role === "operator"
+      ? sql`SELECT id, account_id AS "accountId" FROM coupons WHERE id = ${wanted}`
+      : sql`SELECT c.id, c.account_id AS "accountId" FROM coupons c
+            WHERE c.id = ${wanted}
+              AND (c.account_id IN (${viewableAccountIdsSql(user.userId, user.accountId)})
+                   OR EXISTS (SELECT 1 FROM coupon_shares s WHERE s.coupon_id = c.id AND s.account_id = ${user.accountId}))`,
+  );
+  if (!found) throw notFound();
+  return found;
 }
 
 /**

@@ -1,9 +1,10 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError, z } from "zod";
 import type { DatabaseHandle } from "@/db/client";
-import { type AccountScope, resolveAccountScope } from "@/server/auth/access";
+import { type AccountScope, resolveAccountScope, visibleCoupon } from "@/server/auth/access";
 import { type Caller, getSessionUser, type SessionUser, sessionTokenHash } from "@/server/auth/session";
-import { DOMAIN_ERRORS, DomainError } from "@/server/errors";
+import { DOMAIN_ERRORS, DomainError, SERVER_FAILURE_MESSAGE } from "@/server/errors";
+import { couponId } from "@/server/vouchers/schema";
 
 export type Context = {
   handle: DatabaseHandle;
@@ -20,7 +21,7 @@ const t = initTRPC.context<Context>().create({
       // Never a stack trace or a database message to the browser.
       message:
         shape.data.code === "INTERNAL_SERVER_ERROR"
-          ? "Something went wrong on our side. Nothing was changed; please try again."
+          ? SERVER_FAILURE_MESSAGE
           : zod
             ? z.prettifyError(zod)
             : shape.message,
@@ -48,26 +49,37 @@ const sqlState = (e: unknown): string | undefined => {
   return undefined;
 };
 
-/** Maps typed domain errors (and contention) to tRPC codes, in one place. */
-const domainErrors = t.middleware(async ({ next }) => {
-  const result = await next();
-  if (!result.ok && result.error.cause instanceof DomainError) {
-    const cause = result.error.cause;
-    throw new TRPCError({ code: DOMAIN_ERRORS[cause.code], message: cause.message, cause });
+/**
+ * Typed domain errors (and contention) as tRPC errors, in one place: the procedures' middleware below
+ * and the route handlers' door (server/http/route.ts) both use it. Null for anything else.
+ */
+export function domainTRPCError(cause: unknown): TRPCError | null {
+  if (cause instanceof DomainError) {
+    return new TRPCError({ code: DOMAIN_ERRORS[cause.code], message: cause.message, cause });
   }
-  if (!result.ok && BUSY_SQLSTATES.has(sqlState(result.error.cause) ?? "")) {
-    throw new TRPCError({
+  if (BUSY_SQLSTATES.has(sqlState(cause) ?? "")) {
+    return new TRPCError({
       code: "CONFLICT",
       message: "This voucher is busy right now. Nothing was charged; please try again.",
       cause: new DomainError("CONFLICT", "busy"),
     });
   }
+  return null;
+}
+
+const domainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  const mapped = result.ok ? null : domainTRPCError(result.error.cause);
+  if (mapped) throw mapped;
   return result;
 });
 
 export const publicProcedure = t.procedure.use(domainErrors);
 
-/** The signed-in user (set by tests, or the cookie's live session), or UNAUTHORIZED. */
+/**
+ * The signed-in user (set by tests, or the cookie's live session), or UNAUTHORIZED. The one place
+ * "the session is live" is decided, for procedures and route handlers (server/http/route.ts) alike.
+ */
 export async function sessionUser(ctx: Context): Promise<SessionUser> {
   const user = ctx.user !== undefined ? ctx.user : await getSessionUser(ctx.handle.db, ctx.sessionToken);
   if (!user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Please sign in." });
@@ -113,6 +125,18 @@ export const accountProcedure = authedProcedure
   .input(accountInput)
   .use(async ({ ctx, input, next }) =>
     next({ ctx: { ...ctx, scope: await accountScope(ctx.handle.db, ctx.user, input.accountId) } }),
+  );
+
+/**
+ * A call about one voucher (R-SEC-1, R-SEC-2, R-ENT-3): input `{ id }`; `ctx.coupon` is the voucher
+ * the caller may see (visibleCoupon: owner's account viewable, shared with the caller, or the
+ * operator), otherwise NOT_FOUND exactly like an ID that does not exist. The voucher's CSV export
+ * (couponRoute in server/http/route.ts) runs the same check.
+ */
+export const couponProcedure = authedProcedure
+  .input(z.object({ id: couponId }))
+  .use(async ({ ctx, input, next }) =>
+    next({ ctx: { ...ctx, coupon: await visibleCoupon(ctx.handle.db, ctx.user, input.id) } }),
   );
 
 /** The scope of a call for a known user, or the tRPC error that refuses it. */

@@ -4,6 +4,8 @@ import { type DatabaseHandle, type Executor, rows } from "@/db/client";
 import { accounts, coupons } from "@/db/schema";
 import type { AccountScope } from "@/server/auth/access";
 import { csvRecord } from "@/server/csv";
+import { serverEnv } from "@/server/env";
+import { errorResponse } from "@/server/http/errors";
 import { encodeCursor } from "./cursor";
 import { listPlan, statusSql } from "./queries";
 import type { ListInput } from "./schema";
@@ -110,20 +112,19 @@ function inZone<T>(handle: DatabaseHandle, timeZone: string, work: (tx: Executor
 
 /**
  * Each PostgreSQL export holds its own connection for its duration, so a process runs at most
- * this many at once; the routes answer 503 beyond it (PostgreSQL's max_connections is finite).
+ * EXPORT_MAX_CONCURRENT at once (server/env.ts); the routes answer 503 beyond it (PostgreSQL's
+ * max_connections is finite).
  */
-const MAX_CONCURRENT_EXPORTS = Number(process.env.EXPORT_MAX_CONCURRENT ?? 8);
 let runningExports = 0;
 
 export const exportBusy = () =>
-  Response.json(
-    { error: "Too many downloads are running; try again in a moment." },
-    { status: 503, headers: { "Retry-After": "5" } },
-  );
+  errorResponse("SERVICE_UNAVAILABLE", "Too many downloads are running; try again in a moment.", {
+    headers: { "Retry-After": "5" },
+  });
 
 /** False when a new PostgreSQL export would exceed the cap. Check and create without an await between. */
 export function exportCapacity(handle: DatabaseHandle): boolean {
-  return handle.kind !== "postgres" || runningExports < MAX_CONCURRENT_EXPORTS;
+  return handle.kind !== "postgres" || runningExports < serverEnv().exportMaxConcurrent;
 }
 
 function copyStream(

@@ -268,15 +268,10 @@ export async function couponTotals(db: Executor, scope: AccountScope, f: ListFil
 }
 
 /**
- * Finds a voucher the caller may see: its owner's account must be viewable, or the voucher
- * shared with the caller's account. Otherwise "not found" (R-SEC-1).
+ * A voucher's summary for Coupon Deduction Details (R-DET-1). Does not check who may see it: call it
+ * with the ID that visibleCoupon (server/auth/access.ts, via couponProcedure) returned.
  */
-export async function findVisibleCoupon(
-  db: Executor,
-  id: string,
-  canView: (accountId: string) => Promise<boolean>,
-  viewerAccountId: string,
-) {
+export async function couponDetails(db: Executor, id: string) {
   const [row] = await db
     .select({
       ...couponColumns,
@@ -286,13 +281,11 @@ export async function findVisibleCoupon(
       reclaimedAt: coupons.reclaimedAt,
       accountName: accounts.name,
       timeZone: accounts.timeZone,
-      sharedWithViewer: sql<boolean>`EXISTS (SELECT 1 FROM ${couponShares} s WHERE s.coupon_id = ${coupons.id} AND s.account_id = ${viewerAccountId})`,
     })
     .from(coupons)
     .innerJoin(accounts, eq(accounts.id, coupons.accountId))
-    .where(eq(coupons.id, id.toUpperCase()));
+    .where(eq(coupons.id, id));
   if (!row) throw notFound();
-  if (!row.sharedWithViewer && !(await canView(row.accountId))) throw notFound();
   const shares = row.shared
     ? await db
         .select({ accountId: couponShares.accountId, name: accounts.name })
@@ -301,9 +294,8 @@ export async function findVisibleCoupon(
         .where(eq(couponShares.couponId, row.id))
         .orderBy(couponShares.accountId)
     : [];
-  const { sharedWithViewer: _v, ...rest } = row;
   return {
-    ...withIsoDates(rest),
+    ...withIsoDates(row),
     source: row.source,
     description: row.description,
     shared: row.shared,

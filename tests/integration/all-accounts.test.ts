@@ -10,9 +10,9 @@ import { type DatabaseHandle, rows } from "@/db/client";
 import { ACCOUNTS, DEMO_PASSWORD, DEMO_USERS } from "@/db/seed";
 import { signIn } from "@/server/auth/session";
 import { createCaller } from "@/server/trpc/root";
-import { couponListExportResponse } from "@/server/vouchers/list-export";
+import { GET as listExport } from "@/app/api/coupons/export/route";
 import { eachDriver, seededDatabase, testDatabases } from "../db";
-import { callerFor, type DemoUserId, expectTRPCError, parseCsv, readAll } from "../helpers";
+import { callerFor, callRoute, type DemoUserId, expectTRPCError, parseCsv, readAll } from "../helpers";
 
 const drivers = await testDatabases();
 
@@ -68,7 +68,9 @@ describe.each(eachDriver(drivers))(
     }
 
     async function exportOf(user: DemoUserId, account: string) {
-      return couponListExportResponse(handle, await tokenOf(user), new URLSearchParams({ account }));
+      return callRoute(listExport, handle, `/api/coupons/export?${new URLSearchParams({ account })}`, {
+        token: await tokenOf(user),
+      });
     }
 
     /**

@@ -1,19 +1,19 @@
-import { z } from "zod";
-import { canViewAccount, viewableAccounts } from "@/server/auth/access";
+import { viewableAccounts } from "@/server/auth/access";
 import {
   balanceSeries,
+  couponDetails,
   couponHistory,
   couponTotals,
-  findVisibleCoupon,
   listCoupons,
   sharedWithAccount,
 } from "@/server/vouchers/queries";
-import { couponId, historyInput, listFilters, listInput } from "@/server/vouchers/schema";
+import { historyInput, listFilters, listInput } from "@/server/vouchers/schema";
 import {
   accountInput,
   accountProcedure,
   accountScope,
   authedProcedure,
+  couponProcedure,
   router,
   sessionProcedure,
   sessionUser,
@@ -55,38 +55,13 @@ export const couponsRouter = router({
     .query(({ ctx, input }) => couponTotals(ctx.handle.db, ctx.scope, input)),
 
   /** Summary for Coupon Deduction Details (R-DET-1). */
-  get: authedProcedure
-    .input(z.object({ id: couponId }))
-    .query(({ ctx, input }) =>
-      findVisibleCoupon(
-        ctx.handle.db,
-        input.id,
-        (a) => canViewAccount(ctx.handle.db, ctx.user, a),
-        ctx.user.accountId,
-      ),
-    ),
+  get: couponProcedure.query(({ ctx }) => couponDetails(ctx.handle.db, ctx.coupon.id)),
 
   /** The deduction details table (R-DET-1). */
-  history: authedProcedure.input(historyInput).query(async ({ ctx, input }) => {
-    const db = ctx.handle.db;
-    const coupon = await findVisibleCoupon(
-      db,
-      input.id,
-      (a) => canViewAccount(db, ctx.user, a),
-      ctx.user.accountId,
-    );
-    return couponHistory(db, coupon.id, input.cursor, input.limit);
-  }),
+  history: couponProcedure
+    .input(historyInput)
+    .query(({ ctx, input }) => couponHistory(ctx.handle.db, ctx.coupon.id, input.cursor, input.limit)),
 
   /** Balance over time (R-DET-4). */
-  series: authedProcedure.input(z.object({ id: couponId })).query(async ({ ctx, input }) => {
-    const db = ctx.handle.db;
-    const coupon = await findVisibleCoupon(
-      db,
-      input.id,
-      (a) => canViewAccount(db, ctx.user, a),
-      ctx.user.accountId,
-    );
-    return balanceSeries(db, coupon.id);
-  }),
+  series: couponProcedure.query(({ ctx }) => balanceSeries(ctx.handle.db, ctx.coupon.id)),
 });

@@ -1,12 +1,12 @@
-import { appDatabase } from "@/db";
 import { sessionCookie } from "@/server/auth/cookies";
 import { signIn } from "@/server/auth/session";
+import { errorResponse, publicRoute } from "@/server/http/route";
 
 /**
  * Sign-in: a plain form POST (works without JavaScript) or JSON. On success a session row and
  * an httpOnly cookie; on failure a redirect back with a clear message (or 401 JSON).
  */
-export async function POST(req: Request) {
+export const POST = publicRoute(async (req, { handle }) => {
   const isJson = req.headers.get("content-type")?.includes("application/json") ?? false;
   let email = "";
   let password = "";
@@ -24,14 +24,11 @@ export async function POST(req: Request) {
       if (n.startsWith("/") && !n.startsWith("//")) next = n;
     }
   } catch {
-    return Response.json({ error: "Send an email and a password." }, { status: 400 });
+    return errorResponse("BAD_REQUEST", "Send an email and a password.");
   }
-  const token =
-    email && password && password.length <= 200
-      ? await signIn((await appDatabase()).db, email, password)
-      : null;
+  const token = email && password && password.length <= 200 ? await signIn(handle.db, email, password) : null;
   if (!token) {
-    if (isJson) return Response.json({ error: "Wrong email or password." }, { status: 401 });
+    if (isJson) return errorResponse("UNAUTHORIZED", "Wrong email or password.");
     const back = new URL("/sign-in", req.url);
     back.searchParams.set("error", "invalid");
     back.searchParams.set("email", email.slice(0, 200));
@@ -41,4 +38,4 @@ export async function POST(req: Request) {
   if (isJson) return Response.json({ ok: true }, { headers });
   headers.set("Location", next);
   return new Response(null, { status: 303, headers });
-}
+});

@@ -1,12 +1,29 @@
-import { appDatabase } from "@/db";
-import { readSessionCookie } from "@/server/auth/session";
-import { couponListExportResponse } from "@/server/vouchers/list-export";
+import { parseListParams } from "@/lib/coupon-list-params";
+import { DomainError } from "@/server/errors";
+import { accountRoute } from "@/server/http/route";
+import { exportBusy, exportCapacity, listFileName, streamCouponList } from "@/server/vouchers/export";
 
-/** R-DET-3: every voucher the Coupons tab's current filter shows (all pages), as a streamed CSV. */
-export async function GET(req: Request) {
-  return couponListExportResponse(
-    await appDatabase(),
-    readSessionCookie(req.headers.get("cookie")),
-    new URL(req.url).searchParams,
-  );
-}
+/**
+ * R-DET-3: every voucher the Coupons tab's current filter shows (all pages), as a streamed CSV.
+ * Reads the same URL parameters as the page, through the same parser, and the door resolves the
+ * account scope as coupons.list does (accountScope), so the file is what the table shows.
+ */
+export const GET = accountRoute(
+  (req) => {
+    const parsed = parseListParams(new URL(req.url).searchParams);
+    if (!parsed.ok) throw new DomainError("INVALID_INPUT", parsed.error);
+    return parsed.value;
+  },
+  (_req, { handle, user, scope, input }) => {
+    if (!exportCapacity(handle)) return exportBusy();
+    const body = streamCouponList(handle, scope, input, user.timeZone);
+    return new Response(body, {
+      headers: {
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": `attachment; filename="${listFileName(user.timeZone)}"`,
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+      },
+    });
+  },
+);

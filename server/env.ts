@@ -1,0 +1,102 @@
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * The server's configuration: every environment variable the app reads, parsed and checked once
+ * (decision 011). Read it through serverEnv(); nothing else in server/, app/, db/ or lib/ reads
+ * process.env. Parsed lazily on first use, never at module load: `next build` imports route files
+ * with nothing set. instrumentation.ts calls it at start-up, so a bad value stops the server
+ * with a message naming the variable and what it accepts.
+ *
+ * An empty string counts as unset (Playwright and shells pass `VAR=` to clear a variable).
+ */
+
+/** A whole number in [min, max], written in decimal digits only ("8", not "8.0", "1e1" or " 8"). */
+const wholeNumber = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `must be a whole number from ${min} to ${max} (default ${fallback})`)
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(min, `must be a whole number from ${min} to ${max} (default ${fallback})`)
+        .max(max, `must be a whole number from ${min} to ${max} (default ${fallback})`),
+    )
+    .optional()
+    .transform((v) => v ?? fallback);
+
+const schema = z.object({
+  /** PostgreSQL connection string; unset: the embedded PGlite database. */
+  DATABASE_URL: z
+    .string()
+    .regex(
+      /^postgres(ql)?:\/\/.+/,
+      "must be a postgres:// or postgresql:// connection string, or unset for PGlite",
+    )
+    .optional(),
+  /** PGlite's data folder (used only without DATABASE_URL); default .data/pglite under the working directory. */
+  PGLITE_DIR: z.string().optional(),
+  /** Size of the PostgreSQL connection pool. */
+  PG_POOL_MAX: wholeNumber(1, 1000, 10),
+  /** Seed the demo world into an empty database at start-up. */
+  SEED_DEMO: z
+    .enum(["true", "false"], 'must be "true" or "false" (default "true")')
+    .optional()
+    .transform((v) => v !== "false"),
+  /** CSV exports running at once per process on PostgreSQL (each holds its own connection); beyond it, 503. */
+  EXPORT_MAX_CONCURRENT: wholeNumber(1, 1000, 8),
+});
+
+export type ServerEnv = {
+  databaseUrl: string | null;
+  /** Null with DATABASE_URL set; otherwise a folder (absolute or relative to the working directory). */
+  pgliteDir: string | null;
+  pgPoolMax: number;
+  seedDemo: boolean;
+  exportMaxConcurrent: number;
+};
+
+export const ENV_KEYS = Object.keys(schema.shape) as (keyof typeof schema.shape)[];
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid server configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses the given variables (process.env by default); throws a ConfigError naming every bad one. */
+export function parseServerEnv(source: Record<string, string | undefined> = process.env): ServerEnv {
+  const raw = Object.fromEntries(
+    ENV_KEYS.map((k) => [k, source[k] === "" || source[k] === undefined ? undefined : source[k]]),
+  );
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => {
+        const key = String(i.path[0]);
+        // A connection string may hold a password: name the variable, not its value.
+        const shown = key === "DATABASE_URL" ? "" : `=${JSON.stringify(raw[key])}`;
+        return `${key}${shown}: ${i.message}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  const databaseUrl = e.DATABASE_URL ?? null;
+  return {
+    databaseUrl,
+    pgliteDir: databaseUrl ? null : (e.PGLITE_DIR ?? path.join(process.cwd(), ".data", "pglite")),
+    pgPoolMax: e.PG_POOL_MAX,
+    seedDemo: e.SEED_DEMO,
+    exportMaxConcurrent: e.EXPORT_MAX_CONCURRENT,
+  };
+}
+
+let cached: ServerEnv | null = null;
+
+/** The process's configuration, parsed on first use and kept; throws a ConfigError when a value is bad. */
+export function serverEnv(): ServerEnv {
+  cached ??= parseServerEnv();
+  return cached;
+}
