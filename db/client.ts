@@ -27,7 +27,7 @@ export type DatabaseHandle = {
 };
 
 export const migrationsFolder = path.join(process.cwd(), "db", "migrations");
-/** The database's rules as readable source: one function per file, `CREATE OR REPLACE` (decision 011). */
+/** The database's rules as readable source: one function per file, `CREATE OR REPLACE` (decision 013). */
 export const sqlFunctionsFolder = path.join(process.cwd(), "db", "sql");
 
 export type OpenOptions = { url?: string | null; pgliteDir?: string | null; poolMax?: number };

@@ -587,6 +587,7 @@ export async function seed(db: Executor, now = new Date()): Promise<void> {
   usage(A, 1, "ecs", 150, 900);
   usage(A, 1, "oss", 20, 300);
   usage(A, 0, "ecs", 150, 900);
+  usage(ACCOUNTS.acme, 1, "rds", 500, 4_000);
   usage(ACCOUNTS.bob, 1, "ecs", 300, 1_500);
   usage(ACCOUNTS.carol, 1, "oss", 100, 700);
   usage(ACCOUNTS.carol, 2, "oss", 100, 700);

@@ -2,12 +2,14 @@ import fc from "fast-check";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DatabaseHandle, rows } from "@/db/client";
-import { ACCOUNTS } from "@/db/seed";
+import { ACCOUNTS, DEMO_PASSWORD } from "@/db/seed";
+import { signIn } from "@/server/auth/session";
 import { closeBillOracle } from "@/server/bills/rules";
+import { GET as billExport } from "@/app/api/bills/[id]/export/route";
 import { closeBill } from "@/server/bills/service";
 import { assertBillInvariants, cycleAgo, insertBill } from "./bills-helpers";
 import { eachDriver, seededDatabase, testDatabases } from "./db";
-import { callerFor, expectTRPCError, snapshot } from "./helpers";
+import { callerFor, callRoute, expectTRPCError, parseCsv, readAll, snapshot } from "./helpers";
 import { assertLedgerInvariant } from "./invariants";
 import { candidateVouchers, excludedProducts } from "./orders-helpers";
 
@@ -59,6 +61,46 @@ describe.each(eachDriver(drivers))("[%s] pay-as-you-go bills (R-PAYG-1, R-INV-1)
     expect(rowsForBill.every((r) => r.type === "Deduction" && r.billLineId)).toBe(true);
     await assertBillInvariants(db);
     await assertLedgerInvariant(db);
+
+    // The bill's CSV (R-DET-2's rules: streamed, quoted, formula-safe): one record per line, same sums.
+    const aliceToken = (await signIn(db, "alice@example.com", DEMO_PASSWORD)) as string;
+    const res = await callRoute(billExport, handle, `/api/bills/${bill.bill.id}/export`, {
+      token: aliceToken,
+      params: { id: bill.bill.id },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-disposition")).toContain(`bill-${bill.bill.id}-lines-`);
+    const text = (await readAll(res.body as ReadableStream<Uint8Array>)).toString("utf8");
+    const records = parseCsv(text.replace(/^\uFEFF/, ""));
+    expect(records[0]).toEqual([
+      "Usage Time",
+      "Line ID",
+      "Product",
+      "Description",
+      "Amount",
+      "Paid by Vouchers",
+      "Vouchers",
+      "Cash Due",
+    ]);
+    const body = records.slice(1);
+    expect(body.length).toBe(bill.lines.length);
+    const cents = (v: string | undefined) => Math.round(Number(v) * 100);
+    expect(body.reduce((sum, r) => sum + cents(r[5]), 0)).toBe(bill.bill.voucherMinor);
+    expect(body.reduce((sum, r) => sum + cents(r[7]), 0)).toBe(bill.bill.cashMinor);
+    expect(body[0]?.[0]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00$/);
+    expect(body[0]?.[6]).toMatch(/^CP-[A-Z0-9]{4}-[A-Z0-9]{4} \d+\.\d{2}/);
+    // Another account's bill: not found, the same answer as a bill that does not exist.
+    const bobToken = (await signIn(db, "bob@acme.example", DEMO_PASSWORD)) as string;
+    for (const id of [bill.bill.id, "BILL-NOPE-1"]) {
+      const denied = await callRoute(billExport, handle, `/api/bills/${id}/export`, {
+        token: bobToken,
+        params: { id },
+      });
+      expect(denied.status).toBe(404);
+      expect(await denied.json()).toEqual({
+        error: { code: "NOT_FOUND", message: "Bill not found", domainCode: "NOT_FOUND" },
+      });
+    }
   });
 
   it("R-PAYG-1: close_bill() draws exactly what the oracle draws on random bills (fast-check): lines add up to the bill, no voucher past its balance, no line over-deducted", async () => {
@@ -242,6 +284,7 @@ describe.each(eachDriver(drivers))("[%s] pay-as-you-go bills (R-PAYG-1, R-INV-1)
     // Without the Bills permission the admin (Cards and Coupons only) sees only Acme's own bills.
     await expectTRPCError(admin.bills.list({ accountId: ACCOUNTS.bob }), "NOT_FOUND");
     const own = await admin.bills.list({ accountId: "all" });
+    expect(own.items.length).toBeGreaterThan(0);
     expect(own.items.every((b) => b.accountId === ACCOUNTS.acme)).toBe(true);
     const bobBill = (await bob.bills.list({})).items[0]?.id as string;
     await expectTRPCError(admin.bills.get({ id: bobBill }), "NOT_FOUND");
@@ -249,7 +292,9 @@ describe.each(eachDriver(drivers))("[%s] pay-as-you-go bills (R-PAYG-1, R-INV-1)
     await db.execute(sql`INSERT INTO admin_permissions (user_id, financial_account_id, permission)
                          VALUES ('u-acme-admin', ${ACCOUNTS.acme}, 'bills')`);
     const all = await admin.bills.list({ accountId: "all" });
-    expect(new Set(all.items.map((b) => b.accountId))).toEqual(new Set([ACCOUNTS.bob, ACCOUNTS.carol]));
+    expect(new Set(all.items.map((b) => b.accountId))).toEqual(
+      new Set([ACCOUNTS.acme, ACCOUNTS.bob, ACCOUNTS.carol]),
+    );
     expect((await admin.bills.get({ id: bobBill })).bill.accountId).toBe(ACCOUNTS.bob);
     expect((await admin.bills.accounts()).map((a) => a.id)).toContain(ACCOUNTS.bob);
     // Bills does not open Invoices.

@@ -108,7 +108,7 @@ describe.each(eachDriver(drivers))("[%s] orders and payment", (_name, driver) =>
         expect(v.deductionMinor).toBe(Math.min(v.balanceMinor, 10_000));
         expect(v.shared).toBe(false);
       }
-      // Discount coupons cannot pay: listed as unavailable, saying why (decision 011).
+      // Discount coupons cannot pay: listed as unavailable, saying why (decision 013).
       expect(page.applicable.filter((v) => v.id.startsWith("CP-DISC"))).toEqual([]);
       for (const d of page.unavailable.filter((v) => v.id.startsWith("CP-DISC"))) {
         expect(d.reasons.map((r) => r.code)).toContain("DISCOUNT_COUPON");
@@ -409,7 +409,7 @@ describe.each(eachDriver(drivers))("[%s] orders and payment", (_name, driver) =>
           "VOUCHER_NOT_APPLICABLE",
         );
       }
-      // A discount coupon cannot pay an order (decision 011).
+      // A discount coupon cannot pay an order (decision 013).
       await expectDomainError(
         alice.orders.pay({
           orderId: id,

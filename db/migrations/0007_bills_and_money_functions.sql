@@ -6,7 +6,7 @@ CREATE INDEX "bills_cycle_status_idx" ON "bills" USING btree ("cycle","status","
 CREATE INDEX "coupon_ledger_bill_idx" ON "coupon_ledger" USING btree ("bill_id","bill_line_id") WHERE "coupon_ledger"."bill_id" IS NOT NULL;--> statement-breakpoint
 CREATE INDEX "bill_lines_bill_idx" ON "bill_lines" USING btree ("bill_id","usage_at","id");--> statement-breakpoint
 -- The money rules move out of migrations into db/sql/*.sql (one function per file, re-applied by the
--- migrator whenever a file's text changes: decision 011). Their new signatures replace these.
+-- migrator whenever a file's text changes: decision 013). Their new signatures replace these.
 DROP FUNCTION IF EXISTS pay_order(text, text, text, text, text, text, bigint);--> statement-breakpoint
 DROP FUNCTION IF EXISTS voucher_reasons(coupons, orders, boolean, timestamptz);--> statement-breakpoint
 -- R-MATCH-4's priority as one sortable value (voucher_priority() in db/sql): largest balance, then

@@ -1,7 +1,7 @@
 -- R-MATCH-2, R-PAYG-1: every reason voucher `c` cannot pay a charge at instant `at`; empty when it
 -- applies. A charge is an order (payment type Subscription or Pay-as-you-go, with its transaction
 -- type) or a pay-as-you-go bill line (transaction type NULL: only vouchers whose scope is General
--- apply to bills, decision 011). `usable`: the paying account owns the voucher or it is shared with
+-- apply to bills, decision 013). `usable`: the paying account owns the voucher or it is shared with
 -- it. `product_excluded`: the product is on the general-voucher exclusion list. `amount` is what the
 -- limit on order amount is judged against (the order amount; for a bill, the bill's total).
 --

@@ -130,6 +130,16 @@ export type BillLine = {
   deductions: { couponId: string; amountMinor: number }[];
 };
 
+/** A bill the caller may see (its account, with the Bills permission, R-ENT-3), or "not found". */
+export async function visibleBill(db: Executor, user: SessionUser, id: string) {
+  const [found] = await rows<{ id: string; accountId: string }>(
+    db,
+    sql`SELECT id, account_id AS "accountId" FROM bills WHERE id = ${id.toUpperCase()}`,
+  );
+  if (!found || !(await canViewAccount(db, user, found.accountId, "bills"))) throw notFound("Bill");
+  return found;
+}
+
 /**
  * One bill with a page of its lines (usage order) and, for each line, the vouchers that paid it
  * (from the ledger: the same rows the vouchers' deduction details show). Not found unless the caller
@@ -142,7 +152,7 @@ export async function getBill(
   cursor: string | undefined,
   limit: number,
 ) {
-  const billIdUpper = id.toUpperCase();
+  const billIdUpper = (await visibleBill(db, user, id)).id;
   const [raw] = await rows<RawBill>(
     db,
     sql`SELECT ${billFields}
@@ -151,7 +161,7 @@ export async function getBill(
          WHERE b.id = ${billIdUpper}
          GROUP BY b.id, a.name`,
   );
-  if (!raw || !(await canViewAccount(db, user, raw.accountId, "bills"))) throw notFound("Bill");
+  if (!raw) throw notFound("Bill");
   const bill = presentBill(raw);
   const after = cursor ? decodeCursor(cursor, "bill-lines") : null;
   const found = await rows<{

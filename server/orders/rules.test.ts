@@ -50,7 +50,7 @@ describe("unavailableReasonsOracle (R-MATCH-2)", () => {
     ["a general voucher inside its period applies", order(), voucher(), NOW, []],
     ["reclaimed", order(), voucher({ reclaimed: true }), NOW, ["RECLAIMED"]],
     [
-      "a discount coupon never pays an order (decision 011)",
+      "a discount coupon never pays an order (decision 013)",
       order(),
       voucher({ couponType: "Discount Coupon" }),
       NOW,

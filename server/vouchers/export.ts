@@ -28,7 +28,7 @@ export const BOM = "\uFEFF";
  * viewer's zone (the export connection's start-up parameter; SET LOCAL per batch on PGlite).
  * Built in, so PostgreSQL does not call a SQL function per row.
  */
-const ISO_FORMAT = 'YYYY-MM-DD"T"HH24:MI:SSTZH:TZM'; // so spreadsheet programs read the file as UTF-8 (decision 004)
+export const ISO_FORMAT = 'YYYY-MM-DD"T"HH24:MI:SSTZH:TZM'; // so spreadsheet programs read the file as UTF-8 (decision 004)
 
 /**
  * The formatted columns, computed by the database with the helpers of migration 0001
@@ -47,7 +47,7 @@ function historyColumns(): string {
 }
 
 /** A SQL string literal. Inputs are already validated (IDs: letters, digits, dashes); this is the second fence. */
-function literal(value: string): string {
+export function literal(value: string): string {
   if (/[\\\0]/.test(value)) throw new Error("unexpected character in export parameter");
   return `'${value.replace(/'/g, "''")}'`;
 }
@@ -100,7 +100,7 @@ export function streamCouponHistory(
 const encoder = new TextEncoder();
 
 /** A timestamptz as text in UTC whatever the session zone, for keyset positions. */
-const UTC_TEXT = (expr: string) => `((${expr}) AT TIME ZONE 'UTC')::text || '+00'`;
+export const UTC_TEXT = (expr: string) => `((${expr}) AT TIME ZONE 'UTC')::text || '+00'`;
 
 /** PGlite shares one connection: each batch runs in its own transaction with the viewer's zone. */
 function inZone<T>(handle: DatabaseHandle, timeZone: string, work: (tx: Executor) => Promise<T>): Promise<T> {
@@ -127,7 +127,8 @@ export function exportCapacity(handle: DatabaseHandle): boolean {
   return handle.kind !== "postgres" || runningExports < serverEnv().exportMaxConcurrent;
 }
 
-function copyStream(
+/** PostgreSQL's export path: `COPY … TO STDOUT` on a dedicated connection, passed through with backpressure. */
+export function copyStream(
   url: string,
   header: string,
   copySql: string,
@@ -225,11 +226,18 @@ const cells = (values: readonly unknown[]) =>
 
 type KeysetRow = Record<string, string | null> & { k_at: string; k_id: string | number };
 
-function keysetStream(
+const HISTORY_FIELDS = ["time", "type", "deducted", "credited", "ref", "account", "balance_after", "note"];
+
+/**
+ * PGlite's export path: keyset batches of 1,000 rows (`page` selects the formatted `fields` plus the
+ * position `k_at`, `k_id`), each quoted by server/csv.ts as COPY would.
+ */
+export function keysetStream(
   handle: DatabaseHandle,
   header: string,
   timeZone: string,
   page: (after: { at: string; id: string | number } | null) => SQL,
+  fields: readonly string[] = HISTORY_FIELDS,
 ): ReadableStream<Uint8Array> {
   let after: { at: string; id: string | number } | null = null;
   let done = false;
@@ -240,11 +248,7 @@ function keysetStream(
     done = !last || batch.length < BATCH;
     if (!last) return null;
     after = { at: last.k_at, id: last.k_id };
-    return batch
-      .map((r) =>
-        csvRecord(cells([r.time, r.type, r.deducted, r.credited, r.ref, r.account, r.balance_after, r.note])),
-      )
-      .join("");
+    return batch.map((r) => csvRecord(cells(fields.map((f) => r[f])))).join("");
   });
 }
 

@@ -10,11 +10,12 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as auditExport } from "@/app/api/audit/export/route";
+import { GET as billExport } from "@/app/api/bills/[id]/export/route";
 import { POST as signInRoute } from "@/app/api/auth/sign-in/route";
 import { POST as signOutRoute } from "@/app/api/auth/sign-out/route";
 import { GET as voucherExport } from "@/app/api/coupons/[id]/export/route";
 import { GET as listExport } from "@/app/api/coupons/export/route";
-import type { DatabaseHandle } from "@/db/client";
+import { type DatabaseHandle, rows } from "@/db/client";
 import { ACCOUNTS, DEMO_PASSWORD, DEMO_USERS } from "@/db/seed";
 import { SESSION_COOKIE } from "@/server/auth/session";
 import { DomainError } from "@/server/errors";
@@ -48,6 +49,14 @@ const PROTECTED: Record<string, Call> = {
   "coupons/export": (handle, token) =>
     callRoute(listExport, handle, `/api/coupons/export?account=${ACCOUNTS.bob}`, { token }),
   "audit/export": (handle, token) => callRoute(auditExport, handle, "/api/audit/export", { token }),
+  "bills/[id]/export": async (handle, token) => {
+    const [bill] = await rows<{ id: string }>(
+      handle.db,
+      sql`SELECT id FROM bills WHERE account_id = ${ACCOUNTS.acme} ORDER BY cycle DESC LIMIT 1`,
+    );
+    const id = bill?.id ?? "BILL-MISSING";
+    return callRoute(billExport, handle, `/api/bills/${id}/export`, { token, params: { id } });
+  },
 };
 const PUBLIC = ["auth/sign-in", "auth/sign-out"];
 
