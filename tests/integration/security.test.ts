@@ -53,6 +53,20 @@ const PROTECTED: Record<string, (c: Caller) => Promise<unknown>> = {
     }),
   "orders.refund": (c) =>
     c.orders.refund({ orderId: "ORD-202600001", amount: "1.00", idempotencyKey: "sec-test-refund-0001" }),
+  "bills.accounts": (c) => c.bills.accounts(),
+  "bills.list": (c) => c.bills.list({}),
+  "bills.get": (c) => c.bills.get({ id: "BILL-202611-101" }),
+  "bills.recordUsage": (c) =>
+    c.bills.recordUsage({
+      accountId: ACCOUNTS.alice,
+      productCode: "ecs",
+      amount: "1.00",
+      usageAt: "2026-11-02T00:00:00Z",
+    }),
+  "bills.close": (c) => c.bills.close({ id: "BILL-202611-101" }),
+  "bills.closeCycle": (c) => c.bills.closeCycle({ cycle: "2026-11" }),
+  "invoices.accounts": (c) => c.invoices.accounts(),
+  "invoices.list": (c) => c.invoices.list({}),
 };
 const PUBLIC = ["health.ping"];
 /** Routers whose every procedure is run by every kind of caller in tests/enterprise-access.test.ts (with its own completeness check). */
@@ -130,7 +144,10 @@ describe.each(eachDriver(drivers))("[%s] access control", (_name, driver) => {
     "R-SEC-1: non-operator %s gets FORBIDDEN from every operator.* procedure",
     async (user) => {
       const before = await snapshot(handle.db);
-      const operatorPaths = procedurePaths.filter((p) => p.startsWith("operator."));
+      const operatorPaths = procedurePaths.filter(
+        (p) =>
+          p.startsWith("operator.") || ["bills.recordUsage", "bills.close", "bills.closeCycle"].includes(p),
+      );
       expect(operatorPaths.length).toBeGreaterThan(0);
       for (const path of operatorPaths) {
         await expectTRPCError(PROTECTED[path]?.(as(user)) ?? Promise.resolve(), "FORBIDDEN");
