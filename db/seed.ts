@@ -59,7 +59,7 @@ export const DEMO_USERS = [
 ] as const;
 
 /** mulberry32: small, seeded, deterministic. */
-function prng(seed: number) {
+export function prng(seed: number) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -9,6 +9,7 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DatabaseHandle, rows } from "@/db/client";
+import { prng } from "@/db/seed";
 import type { MatchVoucher } from "@/server/orders/rules";
 import { closeBillOracle } from "@/server/bills/rules";
 import { closeBill } from "@/server/bills/service";
@@ -35,18 +36,6 @@ async function settle(call: Promise<unknown>) {
     if (!(e instanceof DomainError)) throw e;
     return { ok: false as const, domainCode: e.code as string, message: e.message };
   }
-}
-
-/** mulberry32: small, seeded, deterministic. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 async function insertVouchers(

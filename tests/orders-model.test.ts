@@ -9,7 +9,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DatabaseHandle, openDatabase, rows } from "@/db/client";
-import { ACCOUNTS } from "@/db/seed";
+import { ACCOUNTS, prng } from "@/db/seed";
 import type { PayResult } from "@/server/orders/service";
 import { seededDatabase, testDatabases } from "./db";
 import { callerFor, type DemoUserId } from "./helpers";
@@ -30,18 +30,6 @@ const SEED = Number(process.env.ORDERS_MODEL_SEED ?? Math.floor(Math.random() * 
 const OPS = Number(process.env.ORDERS_MODEL_OPS ?? 10_000);
 const CONCURRENCY = 20;
 const VOUCHERS = 50;
-
-/** mulberry32 */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Member = { user: DemoUserId; account: string };
 const MEMBERS: Member[] = [

@@ -117,6 +117,17 @@ function inZone<T>(handle: DatabaseHandle, timeZone: string, work: (tx: Executor
  */
 let runningExports = 0;
 
+/** A CSV download's answer: streamed body, attachment file name, never cached, never sniffed. */
+export const csvResponse = (body: ReadableStream<Uint8Array>, fileName: string) =>
+  new Response(body, {
+    headers: {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": `attachment; filename="${fileName}"`,
+      "Cache-Control": "no-store",
+      "X-Content-Type-Options": "nosniff",
+    },
+  });
+
 export const exportBusy = () =>
   errorResponse("SERVICE_UNAVAILABLE", "Too many downloads are running; try again in a moment.", {
     headers: { "Retry-After": "5" },

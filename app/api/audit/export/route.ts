@@ -1,6 +1,7 @@
 import { requireAuditViewer } from "@/server/enterprise/access";
 import { auditFileName, streamAudit } from "@/server/enterprise/audit";
 import { authedRoute } from "@/server/http/route";
+import { csvResponse } from "@/server/vouchers/export";
 
 /**
  * R-POOL-5: the enterprise's audit log as a streamed CSV download, for exactly the people who may
@@ -9,12 +10,5 @@ import { authedRoute } from "@/server/http/route";
  */
 export const GET = authedRoute(async (_req, { handle, user }) => {
   const ent = await requireAuditViewer(handle.db, user);
-  return new Response(streamAudit(handle, ent, user.timeZone), {
-    headers: {
-      "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="${auditFileName(ent, user.timeZone)}"`,
-      "Cache-Control": "no-store",
-      "X-Content-Type-Options": "nosniff",
-    },
-  });
+  return csvResponse(streamAudit(handle, ent, user.timeZone), auditFileName(ent, user.timeZone));
 });

@@ -1,7 +1,13 @@
 import { parseListParams } from "@/lib/coupon-list-params";
 import { DomainError } from "@/server/errors";
 import { accountRoute } from "@/server/http/route";
-import { exportBusy, exportCapacity, listFileName, streamCouponList } from "@/server/vouchers/export";
+import {
+  csvResponse,
+  exportBusy,
+  exportCapacity,
+  listFileName,
+  streamCouponList,
+} from "@/server/vouchers/export";
 
 /**
  * R-DET-3: every voucher the Coupons tab's current filter shows (all pages), as a streamed CSV.
@@ -17,13 +23,6 @@ export const GET = accountRoute(
   (_req, { handle, user, scope, input }) => {
     if (!exportCapacity(handle)) return exportBusy();
     const body = streamCouponList(handle, scope, input, user.timeZone);
-    return new Response(body, {
-      headers: {
-        "Content-Type": "text/csv; charset=utf-8",
-        "Content-Disposition": `attachment; filename="${listFileName(user.timeZone)}"`,
-        "Cache-Control": "no-store",
-        "X-Content-Type-Options": "nosniff",
-      },
-    });
+    return csvResponse(body, listFileName(user.timeZone));
   },
 );

@@ -3,7 +3,7 @@ import { visibleBill } from "@/server/bills/queries";
 import { billId } from "@/server/bills/schema";
 import { DomainError } from "@/server/errors";
 import { authedRoute } from "@/server/http/route";
-import { exportBusy, exportCapacity } from "@/server/vouchers/export";
+import { csvResponse, exportBusy, exportCapacity } from "@/server/vouchers/export";
 
 /** R-PAYG-1: a bill's lines, with what each voucher paid, as a streamed CSV download. */
 export const GET = authedRoute<{ id: string }>(async (_req, { handle, user, params }) => {
@@ -11,12 +11,8 @@ export const GET = authedRoute<{ id: string }>(async (_req, { handle, user, para
   if (!parsed.success) throw new DomainError("INVALID_INPUT", "That is not a bill ID.");
   const bill = await visibleBill(handle.db, user, parsed.data);
   if (!exportCapacity(handle)) return exportBusy();
-  return new Response(streamBillLines(handle, bill.id, user.timeZone), {
-    headers: {
-      "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="${billLinesFileName(bill.id, user.timeZone)}"`,
-      "Cache-Control": "no-store",
-      "X-Content-Type-Options": "nosniff",
-    },
-  });
+  return csvResponse(
+    streamBillLines(handle, bill.id, user.timeZone),
+    billLinesFileName(bill.id, user.timeZone),
+  );
 });
