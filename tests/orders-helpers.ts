@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { TRPCError } from "@trpc/server";
-import { and, eq, or, sql } from "drizzle-orm";
+import { eq, or, sql } from "drizzle-orm";
 import { expect } from "vitest";
 import { type Executor, rows } from "@/db/client";
 import { coupons, couponShares, products } from "@/db/schema";
