@@ -9,6 +9,8 @@ import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { applySqlFunctions, rows, sqlFunctionFiles } from "@/db/client";
 import { eachDriver, testDatabases } from "./db";
+import { errorText } from "./helpers";
+import { assertLedgerInvariant } from "./invariants";
 
 const ROOT = process.cwd();
 /** Product code: what runs in the console, the API and the scheduled scripts. */
@@ -127,5 +129,60 @@ describe.each(eachDriver(drivers))("[%s] db/sql is what the database runs", (_na
       sql`SELECT DISTINCT proname FROM pg_proc WHERE proname IN ${names} ORDER BY proname`,
     );
     expect(found.map((r) => r.proname)).toEqual([...names].sort());
+  });
+
+  it("R-VOU-4 R-VOU-5: voucher_post() refuses what would break 0 <= balance <= nominal and changes nothing; voucher_post_batch() is all or nothing", async () => {
+    const handle = await driver.open();
+    const db = handle.db;
+    await db.execute(sql`INSERT INTO accounts (id, name) VALUES ('5999000000000001', 'Writer')`);
+    await db.execute(sql`INSERT INTO coupons (id, account_id, currency, nominal_minor, balance_minor, effective_from, expires_at)
+                         VALUES ('CP-WRIT-0001', '5999000000000001', 'USD', 1000, 0, now() - interval '1 day', now() + interval '1 day'),
+                                ('CP-WRIT-0002', '5999000000000001', 'USD', 500, 0, now() - interval '1 day', now() + interval '1 day')`);
+    const post = (id: string, type: string, amount: number) =>
+      rows<{ after: string }>(
+        db,
+        sql`SELECT voucher_post(${id}, ${type}::ledger_type, ${amount}::bigint, '5999000000000001', NULL)::text AS after`,
+      );
+    expect((await post("CP-WRIT-0001", "Issuance", 1000))[0]?.after).toBe("1000");
+    expect((await post("CP-WRIT-0002", "Issuance", 500))[0]?.after).toBe("500");
+    const state = () =>
+      rows<{ id: string; b: string; n: string }>(
+        db,
+        sql`SELECT c.id, c.balance_minor::text AS b, (SELECT count(*) FROM coupon_ledger l WHERE l.coupon_id = c.id)::text AS n
+              FROM coupons c WHERE c.id LIKE 'CP-WRIT-%' ORDER BY c.id`,
+      );
+    const before = await state();
+    for (const [id, type, amount, code] of [
+      ["CP-WRIT-0001", "Deduction", 1001, "INSUFFICIENT_BALANCE"],
+      ["CP-WRIT-0001", "Refund", 1, "OVER_NOMINAL"],
+      ["CP-WRIT-0001", "Deduction", 0, "INVALID_AMOUNT"],
+      ["CP-WRIT-0001", "Deduction", -5, "INVALID_AMOUNT"],
+      ["CP-NONE-0000", "Deduction", 1, "VOUCHER_NOT_FOUND"],
+    ] as const) {
+      let error: unknown;
+      await post(id, type, amount).catch((e) => {
+        error = e;
+      });
+      expect(errorText(error), `${type} ${amount}`).toContain(code);
+    }
+    // A batch whose second voucher cannot pay: nothing at all is written.
+    await expect(
+      rows(
+        db,
+        sql`SELECT voucher_post_batch('Deduction', '5999000000000001', NULL, now(),
+                                      ARRAY['CP-WRIT-0001', 'CP-WRIT-0002', 'CP-WRIT-0002'], ARRAY[10, 300, 300]::bigint[])`,
+      ),
+    ).rejects.toBeDefined();
+    expect(await state()).toEqual(before);
+    await rows(
+      db,
+      sql`SELECT voucher_post_batch('Deduction', '5999000000000001', NULL, now(),
+                                    ARRAY['CP-WRIT-0001', 'CP-WRIT-0002', 'CP-WRIT-0001'], ARRAY[10, 300, 5]::bigint[])`,
+    );
+    expect(await state()).toEqual([
+      { id: "CP-WRIT-0001", b: "985", n: "3" },
+      { id: "CP-WRIT-0002", b: "200", n: "2" },
+    ]);
+    await assertLedgerInvariant(db);
   });
 });

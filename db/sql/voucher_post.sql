@@ -1,9 +1,9 @@
 -- The one writer of voucher money (R-VOU-4, R-VOU-5). Every balance change goes through here or
 -- through voucher_post_batch(): issuance, a deduction for an order or a bill line, a refund, a reclaim
--- or a move into the quota pool. It takes the voucher's row lock (a no-op when the caller holds it),
--- reads the clock once under it (unless the caller passes the instant it judged at), checks the
--- change keeps 0 <= balance <= nominal, updates the balance and appends the ledger row stamped with
--- that same instant. Nothing else writes coupons.balance_minor or coupon_ledger
+-- or a move into the quota pool. It takes the voucher's row lock and reads the clock once under it
+-- (or takes the instant a caller that already holds the lock judged at), changes the balance only if
+-- it stays within 0 <= balance <= nominal (one conditional UPDATE), and appends the ledger row
+-- stamped with that same instant. Nothing else writes coupons.balance_minor or coupon_ledger
 -- (tests/money-writer.test.ts fails if anything does).
 --
 -- Issuance and Refund add, Deduction and Reclaim subtract. `p_reclaim` also marks the voucher
@@ -25,6 +25,7 @@ CREATE OR REPLACE FUNCTION voucher_post(
   p_reclaim boolean DEFAULT false
 ) RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
+  credit boolean := p_type IN ('Issuance', 'Refund');
   bal bigint;
   nominal bigint;
   after bigint;
@@ -33,24 +34,29 @@ BEGIN
   IF p_amount IS NULL OR p_amount < 0 OR (p_amount = 0 AND NOT (p_reclaim AND p_type = 'Reclaim')) THEN
     RAISE EXCEPTION USING ERRCODE = 'VCPAY', MESSAGE = 'INVALID_AMOUNT', DETAIL = '{}';
   END IF;
-  SELECT balance_minor, nominal_minor INTO bal, nominal FROM coupons WHERE id = p_coupon FOR UPDATE;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'VCPAY', MESSAGE = 'VOUCHER_NOT_FOUND', DETAIL = '{}';
-  END IF;
-  at := coalesce(p_at, clock_timestamp());
-  after := CASE WHEN p_type IN ('Issuance', 'Refund') THEN bal + p_amount ELSE bal - p_amount END;
-  IF after < 0 THEN
-    RAISE EXCEPTION USING ERRCODE = 'VCPAY', MESSAGE = 'INSUFFICIENT_BALANCE',
-      DETAIL = json_build_object('balance', bal, 'amount', p_amount)::text;
-  END IF;
-  IF after > nominal THEN
-    RAISE EXCEPTION USING ERRCODE = 'VCPAY', MESSAGE = 'OVER_NOMINAL',
-      DETAIL = json_build_object('balance', bal, 'amount', p_amount, 'nominal', nominal)::text;
+  IF p_at IS NULL THEN
+    -- Lock first, then read the clock: the instant follows the voucher's lock order.
+    PERFORM 1 FROM coupons WHERE id = p_coupon FOR UPDATE;
+    at := clock_timestamp();
+  ELSE
+    -- The caller locked the voucher and judged it at this instant (pay_order, close, refund).
+    at := p_at;
   END IF;
   UPDATE coupons
-     SET balance_minor = after,
+     SET balance_minor = CASE WHEN credit THEN balance_minor + p_amount ELSE balance_minor - p_amount END,
          reclaimed_at = CASE WHEN p_reclaim THEN at ELSE reclaimed_at END
-   WHERE id = p_coupon;
+   WHERE id = p_coupon
+     AND CASE WHEN credit THEN balance_minor + p_amount <= nominal_minor ELSE balance_minor >= p_amount END
+  RETURNING balance_minor INTO after;
+  IF NOT FOUND THEN
+    SELECT balance_minor, nominal_minor INTO bal, nominal FROM coupons WHERE id = p_coupon;
+    IF NOT FOUND THEN
+      RAISE EXCEPTION USING ERRCODE = 'VCPAY', MESSAGE = 'VOUCHER_NOT_FOUND', DETAIL = '{}';
+    END IF;
+    RAISE EXCEPTION USING ERRCODE = 'VCPAY',
+      MESSAGE = CASE WHEN credit THEN 'OVER_NOMINAL' ELSE 'INSUFFICIENT_BALANCE' END,
+      DETAIL = json_build_object('balance', bal, 'amount', p_amount, 'nominal', nominal)::text;
+  END IF;
   IF p_amount > 0 THEN
     INSERT INTO coupon_ledger (coupon_id, account_id, actor_user_id, type, amount_minor, balance_after_minor,
                                order_id, bill_id, bill_line_id, refund_id, note, created_at)
