@@ -28,6 +28,12 @@ export const orderColumns = {
     [number, number, number] | string | null
   >`(SELECT json_build_array(r.amount_minor, r.cash_refunded_minor, r.voucher_returned_minor)
     FROM refunds r WHERE r.order_id = ${orders.id} ORDER BY r.created_at LIMIT 1)`,
+  /** R-INV-1, by its one rule (db/sql/invoiceable_minor.sql): the cash part, less cash refunded, once paid. */
+  invoiceableMinor:
+    sql<number>`invoiceable_minor(${orders.status} NOT IN ('Pending Payment', 'Cancelled'), ${orders.cashMinor},
+    (SELECT sum(r.cash_refunded_minor) FROM refunds r WHERE r.order_id = ${orders.id})::bigint)`.mapWith(
+      Number,
+    ),
 };
 
 type OrderRow = {
@@ -47,11 +53,6 @@ function present<T extends OrderRow>({ refund, ...o }: T) {
     refundMinor: Number(refundMinor),
     cashRefundedMinor: Number(cashRefundedMinor),
     voucherReturnedMinor: Number(voucherReturnedMinor),
-    /** R-INV-1: only the cash part can be invoiced, less the cash paid back by a refund. */
-    invoiceableMinor:
-      o.status === "Pending Payment" || o.status === "Cancelled"
-        ? 0
-        : o.cashMinor - Number(cashRefundedMinor),
   };
 }
 
