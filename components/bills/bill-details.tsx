@@ -65,14 +65,16 @@ export function BillDetails({ id, timeZone }: { id: string; timeZone: string }) 
           ))}
         </dl>
         <dl className="mt-4 grid grid-cols-2 gap-3 text-sm lg:grid-cols-4">
-          <Figure label="Total" value={money(bill.totalMinor)} />
+          <Figure testId="bill-total" label="Total" value={money(bill.totalMinor)} />
           <Figure
+            testId="bill-voucher"
             label="Voucher Deduction"
             value={closed ? `−${money(bill.voucherMinor)}` : "At close"}
             note={closed ? undefined : "Vouchers are applied when the cycle closes."}
           />
-          <Figure label="Cash Due" value={money(bill.cashMinor)} />
+          <Figure testId="bill-cash" label="Cash Due" value={money(bill.cashMinor)} />
           <Figure
+            testId="bill-invoiceable"
             label="Invoiceable Amount"
             value={money(bill.invoiceableMinor)}
             note={
@@ -200,11 +202,23 @@ export function BillDetails({ id, timeZone }: { id: string; timeZone: string }) 
   );
 }
 
-function Figure({ label, value, note }: { label: string; value: string; note?: string }) {
+function Figure({
+  label,
+  value,
+  note,
+  testId,
+}: {
+  label: string;
+  value: string;
+  note?: string;
+  testId: string;
+}) {
   return (
     <div className="rounded border border-slate-200 p-3">
       <dt className="text-slate-600">{label}</dt>
-      <dd className="mt-1 text-lg font-semibold tabular-nums">{value}</dd>
+      <dd className="mt-1 text-lg font-semibold tabular-nums" data-testid={testId}>
+        {value}
+      </dd>
       {note && <dd className="mt-1 text-xs text-slate-600">{note}</dd>}
     </div>
   );

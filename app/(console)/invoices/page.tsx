@@ -1,4 +1,5 @@
 import { InvoicesView } from "@/components/bills/invoices-view";
+import { UnknownAccount } from "@/components/bills/unknown-account";
 import { Loading, QueryBoundary } from "@/components/ui/query-boundary";
 import { requireUser } from "@/server/auth/current";
 import { getQueryClient, HydrateClient, trpc } from "@/trpc/server";
@@ -19,15 +20,29 @@ export default async function InvoicesPage({
   const month = one(params.month);
   const accountId = account && /^[A-Za-z0-9-]{1,64}$/.test(account) ? account : undefined;
   const chosenMonth = month && /^\d{4}-(0[1-9]|1[0-2])$/.test(month) ? month : undefined;
+  const header = (
+    <div className="mb-4">
+      <p className="text-sm text-slate-600">Billing › Invoices</p>
+      <h1 className="text-2xl font-semibold">Invoices</h1>
+    </div>
+  );
   const qc = getQueryClient();
-  void qc.prefetchQuery(trpc.invoices.accounts.queryOptions());
+  // An account the caller may not see (R-ENT-3) is refused here, in words, before any list query
+  // (the operator may read any account: the list checks that it exists).
+  const viewable = await qc.fetchQuery(trpc.invoices.accounts.queryOptions());
+  const mustBeListed = user.role !== "operator" && accountId !== undefined && accountId !== "all";
+  if (mustBeListed && !viewable.some((a) => a.id === accountId)) {
+    return (
+      <>
+        {header}
+        <UnknownAccount href="/invoices" label="Invoices" />
+      </>
+    );
+  }
   void qc.prefetchQuery(trpc.invoices.list.queryOptions({ accountId, month: chosenMonth, limit: 200 }));
   return (
     <HydrateClient>
-      <div className="mb-4">
-        <p className="text-sm text-slate-600">Billing › Invoices</p>
-        <h1 className="text-2xl font-semibold">Invoices</h1>
-      </div>
+      {header}
       <QueryBoundary fallback={<Loading label="Loading invoiceable amounts…" />}>
         <InvoicesView accountId={accountId} month={chosenMonth} ownAccountId={user.accountId} />
       </QueryBoundary>
