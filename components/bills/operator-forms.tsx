@@ -2,6 +2,7 @@
 
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { useId } from "react";
 import { formatMoney } from "@/lib/format";
 import { useTRPC } from "@/trpc/client";
 
@@ -64,6 +65,7 @@ export function RecordUsageForm() {
   const queryClient = useQueryClient();
   const { data: accounts } = useSuspenseQuery(trpc.operator.accounts.queryOptions());
   const { data: products } = useSuspenseQuery(trpc.catalog.products.queryOptions());
+  const id = useId();
   const record = useMutation(
     trpc.bills.recordUsage.mutationOptions({
       onSuccess: () => {
@@ -100,29 +102,30 @@ export function RecordUsageForm() {
         </p>
       </div>
       <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
-        <label className="text-sm">
-          Customer UID
-          <select name="accountId" required className={input}>
+        <div className="text-sm">
+          <label htmlFor={`${id}-accountId`}>Customer UID</label>
+          <select id={`${id}-accountId`} name="accountId" required className={input}>
             {accounts.map((a) => (
               <option key={a.id} value={a.id}>
                 {a.id} ({a.name})
               </option>
             ))}
           </select>
-        </label>
-        <label className="text-sm">
-          Product
-          <select name="productCode" required className={input}>
+        </div>
+        <div className="text-sm">
+          <label htmlFor={`${id}-productCode`}>Product</label>
+          <select id={`${id}-productCode`} name="productCode" required className={input}>
             {products.map((p) => (
               <option key={p.code} value={p.code}>
                 {p.name}
               </option>
             ))}
           </select>
-        </label>
-        <label className="text-sm">
-          Amount
+        </div>
+        <div className="text-sm">
+          <label htmlFor={`${id}-amount`}>Amount</label>
           <input
+            id={`${id}-amount`}
             name="amount"
             required
             inputMode="decimal"
@@ -131,21 +134,28 @@ export function RecordUsageForm() {
             placeholder="12.50"
             className={input}
           />
-        </label>
-        <label className="text-sm">
-          Usage time (UTC+8)
+        </div>
+        <div className="text-sm">
+          <label htmlFor={`${id}-usageAt`}>Usage time (UTC+8)</label>
           <input
+            id={`${id}-usageAt`}
             name="usageAt"
             type="datetime-local"
             required
             defaultValue={utc8Minute(Date.now() - 60_000)}
             className={input}
           />
-        </label>
-        <label className="text-sm sm:col-span-2">
-          Line text (shown on the bill)
-          <input name="lineText" maxLength={200} className={input} placeholder="ECS metered usage, 1 day" />
-        </label>
+        </div>
+        <div className="text-sm sm:col-span-2">
+          <label htmlFor={`${id}-lineText`}>Line text (shown on the bill)</label>
+          <input
+            id={`${id}-lineText`}
+            name="lineText"
+            maxLength={200}
+            className={input}
+            placeholder="ECS metered usage, 1 day"
+          />
+        </div>
       </div>
       <FormError error={record.error} />
       {done && (
@@ -175,6 +185,7 @@ export function RecordUsageForm() {
 export function CloseCycleForm() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  const id = useId();
   const close = useMutation(
     trpc.bills.closeCycle.mutationOptions({
       onSuccess: () => {
@@ -205,9 +216,10 @@ export function CloseCycleForm() {
           the lines in priority order, the rest is due in cash. Closing a cycle again changes nothing.
         </p>
       </div>
-      <label className="block max-w-xs text-sm">
-        Billing cycle (YYYY-MM)
+      <div className="block max-w-xs text-sm">
+        <label htmlFor={`${id}-cycle`}>Billing cycle (YYYY-MM)</label>
         <input
+          id={`${id}-cycle`}
           name="cycle"
           type="month"
           required
@@ -215,7 +227,7 @@ export function CloseCycleForm() {
           defaultValue={lastMonth()}
           className={input}
         />
-      </label>
+      </div>
       <FormError error={close.error} />
       {r && (
         <div role="status" className="rounded border border-green-200 bg-green-50 p-3 text-sm text-green-900">
