@@ -39,6 +39,8 @@ async function recordUsage(
 test("R-PAYG-1 R-INV-1 R-DET-1: the operator records usage and closes last month; Alice sees the voucher deductions on the bill, in the voucher's details, and only the cash part as invoiceable", async ({
   browser,
 }) => {
+  // Two sessions, six pages, five axe runs: more than the default minute on a busy 2-core box.
+  test.setTimeout(180_000);
   const cycle = lastCycle();
 
   // The operator: one Cloud OS line in last month's cycle (only Alice's Cloud OS voucher covers it,
