@@ -58,6 +58,12 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
             <li>
               <NavLink href="/orders">Orders</NavLink>
             </li>
+            <li>
+              <NavLink href="/bills">Bills</NavLink>
+            </li>
+            <li>
+              <NavLink href="/invoices">Invoices</NavLink>
+            </li>
           </ul>
           {nav.enterprise && (
             <>

@@ -147,8 +147,7 @@ export async function closeCycle(
       after = id;
       try {
         const r = await closeBill(db, actor, id);
-        if (r.alreadyClosed) out.alreadyClosed += 1;
-        else {
+        if (!r.alreadyClosed) {
           out.closed += 1;
           out.voucherMinor += r.voucherMinor;
           out.cashMinor += r.cashMinor;
@@ -160,6 +159,13 @@ export async function closeCycle(
       }
     }
   }
+  // "Already closed" is every closed bill of the cycle this run did not close (closed before it, or by
+  // a run beside it), so a second run reports them rather than nothing at all.
+  const [closedNow] = await rows<{ n: string }>(
+    db,
+    sql`SELECT count(*)::text AS n FROM bills WHERE cycle = ${cycleText} AND status = 'Closed'`,
+  );
+  out.alreadyClosed = Math.max(0, Number(closedNow?.n ?? 0) - out.closed);
   return out;
 }
 

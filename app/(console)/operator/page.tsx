@@ -1,4 +1,5 @@
 import { notFound } from "next/navigation";
+import { CloseCycleForm, RecordUsageForm } from "@/components/bills/operator-forms";
 import { IssueForm } from "@/components/coupons/issue-form";
 import { QueryBoundary } from "@/components/ui/query-boundary";
 import { requireUser } from "@/server/auth/current";
@@ -21,6 +22,12 @@ export default async function OperatorPage() {
       <QueryBoundary>
         <IssueForm />
       </QueryBoundary>
+      <div className="mt-8 space-y-6">
+        <QueryBoundary>
+          <RecordUsageForm />
+        </QueryBoundary>
+        <CloseCycleForm />
+      </div>
     </HydrateClient>
   );
 }

@@ -1,0 +1,42 @@
+import { TRPCError } from "@trpc/server";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { BillDetails } from "@/components/bills/bill-details";
+import { Loading, QueryBoundary } from "@/components/ui/query-boundary";
+import { requireUser } from "@/server/auth/current";
+import { billId } from "@/server/bills/schema";
+import { getQueryClient, HydrateClient, trpc } from "@/trpc/server";
+
+export const metadata = { title: "Bill" };
+
+export default async function BillPage({ params }: { params: Promise<{ id: string }> }) {
+  const user = await requireUser();
+  const parsed = billId.safeParse((await params).id);
+  if (!parsed.success) notFound();
+  const id = parsed.data.toUpperCase();
+  // A bill the caller may not see is the same "not found" as one that does not exist.
+  try {
+    await getQueryClient().fetchQuery(trpc.bills.get.queryOptions({ id, limit: 100 }));
+  } catch (e) {
+    // Anything else (the database down) is the error page, not a false "not found".
+    if (e instanceof TRPCError && e.code !== "NOT_FOUND" && e.code !== "BAD_REQUEST") throw e;
+    notFound();
+  }
+  return (
+    <HydrateClient>
+      <div className="mb-4">
+        <p className="text-sm text-slate-600">
+          Billing ›{" "}
+          <Link href="/bills" className="underline">
+            Bills
+          </Link>{" "}
+          › {id}
+        </p>
+        <h1 className="text-2xl font-semibold">Bill {id}</h1>
+      </div>
+      <QueryBoundary fallback={<Loading label="Loading bill…" />}>
+        <BillDetails id={id} timeZone={user.timeZone} />
+      </QueryBoundary>
+    </HydrateClient>
+  );
+}
