@@ -366,16 +366,32 @@ export async function couponHistory(
   };
 }
 
-/** Balance over time for the chart (R-DET-4), thinned to at most `points` evenly spaced ledger rows. */
+/**
+ * Balance over time for the chart (R-DET-4). A history of at most `points` rows comes back whole
+ * (every change is drawn). A longer one is cut into `points / 4` equal runs of rows, and each run
+ * gives its first, last, lowest and highest balance (fewer when they coincide): at most `points`
+ * rows whose step line has the same shape, extremes included, as the full history's.
+ */
 export async function balanceSeries(db: Executor, couponId: string, points = 200) {
+  const buckets = Math.max(1, Math.floor(points / 4));
   const found = await rows<{ at: string | Date; balance: string }>(
     db,
     sql`WITH l AS (
-          SELECT created_at, balance_after_minor, row_number() OVER (ORDER BY created_at, id) AS rn,
-                 count(*) OVER () AS n
-          FROM ${couponLedger} WHERE coupon_id = ${couponId})
-        SELECT created_at AS at, balance_after_minor::text AS balance FROM l
-        WHERE rn = n OR rn % greatest(1, ceil(n::numeric / ${points})::bigint) = 1 ORDER BY rn`,
+          SELECT created_at, balance_after_minor AS b,
+                 row_number() OVER (ORDER BY created_at, id) AS rn, count(*) OVER () AS n
+          FROM ${couponLedger} WHERE coupon_id = ${couponId}),
+        m AS (
+          SELECT l.*, CASE WHEN n <= ${points}::bigint THEN rn ELSE (rn - 1) * ${buckets}::bigint / n END AS bucket
+          FROM l),
+        r AS (
+          SELECT m.*,
+                 row_number() OVER (PARTITION BY bucket ORDER BY rn) AS first_in,
+                 row_number() OVER (PARTITION BY bucket ORDER BY rn DESC) AS last_in,
+                 row_number() OVER (PARTITION BY bucket ORDER BY b, rn) AS min_in,
+                 row_number() OVER (PARTITION BY bucket ORDER BY b DESC, rn) AS max_in
+          FROM m)
+        SELECT created_at AS at, b::text AS balance FROM r
+        WHERE first_in = 1 OR last_in = 1 OR min_in = 1 OR max_in = 1 ORDER BY rn`,
   );
   return found.map((r) => ({ at: iso(r.at), balanceMinor: Number(r.balance) }));
 }
