@@ -1,5 +1,6 @@
 "use client";
 
+import { TableScroll } from "@/components/ui/table-scroll";
 import { useQuery, useSuspenseQuery } from "@tanstack/react-query";
 import { Download } from "lucide-react";
 import { useMemo } from "react";
@@ -101,7 +102,7 @@ export function CouponDetails({ id, timeZone }: { id: string; timeZone: string }
             Export CSV
           </a>
         </div>
-        <div className="overflow-x-auto">
+        <TableScroll label="Deduction details table, scrollable">
           <table className="min-w-full text-left text-sm">
             <caption className="sr-only">
               Transactions of {c.id}, newest first, times in {zone}
@@ -157,7 +158,7 @@ export function CouponDetails({ id, timeZone }: { id: string; timeZone: string }
               Loading…
             </p>
           )}
-        </div>
+        </TableScroll>
         <PageNav label="History pages" pages={pages} nextCursor={history?.nextCursor} />
       </section>
     </div>

@@ -1,5 +1,6 @@
 "use client";
 
+import { TableScroll } from "@/components/ui/table-scroll";
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { formatDateTime } from "@/lib/format";
@@ -174,7 +175,7 @@ function Members({ members, isOwner, timeZone }: { members: Member[]; isOwner: b
       {members.length === 0 ? (
         <p className="text-sm text-slate-700">No member accounts yet. Invite one by its UID.</p>
       ) : (
-        <div className="overflow-x-auto">
+        <TableScroll label="Member accounts, scrollable">
           <table className="min-w-full text-left text-sm">
             <caption className="sr-only">Member accounts</caption>
             <thead className="bg-slate-100 text-xs uppercase text-slate-700">
@@ -247,7 +248,7 @@ function Members({ members, isOwner, timeZone }: { members: Member[]; isOwner: b
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       {isOwner && (
         <form
@@ -292,7 +293,7 @@ function Permissions({ administrators, isOwner }: { administrators: Admin[]; isO
         Administrators are the users of the financial account. Permissions apply to this financial account and
         the member accounts it manages; a change takes effect on the next request.
       </p>
-      <div className="overflow-x-auto">
+      <TableScroll label="Permissions per administrator, scrollable">
         <table className="min-w-full text-left text-sm">
           <caption className="sr-only">Permissions per administrator</caption>
           <thead className="bg-slate-100 text-xs uppercase text-slate-700">
@@ -336,7 +337,7 @@ function Permissions({ administrators, isOwner }: { administrators: Admin[]; isO
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <ErrorAlert error={grant.error ?? revoke.error} />
     </Section>
   );

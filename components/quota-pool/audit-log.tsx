@@ -1,5 +1,6 @@
 "use client";
 
+import { TableScroll } from "@/components/ui/table-scroll";
 import { useSuspenseInfiniteQuery } from "@tanstack/react-query";
 import { secondary, Section, td, th } from "@/components/enterprise/shared";
 import { formatDateTime, formatMoney } from "@/lib/format";
@@ -49,7 +50,7 @@ export function AuditLog({ timeZone }: { timeZone: string }) {
       {items.length === 0 ? (
         <p className="text-sm text-slate-700">Nothing recorded yet.</p>
       ) : (
-        <div className="overflow-x-auto">
+        <TableScroll label="Audit log table, scrollable">
           <table className="min-w-full text-left text-sm">
             <caption className="sr-only">Audit log</caption>
             <thead className="bg-slate-100 text-xs uppercase text-slate-700">
@@ -93,7 +94,7 @@ export function AuditLog({ timeZone }: { timeZone: string }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       {hasNextPage && (
         <button

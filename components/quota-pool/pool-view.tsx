@@ -1,5 +1,6 @@
 "use client";
 
+import { TableScroll } from "@/components/ui/table-scroll";
 import {
   useMutation,
   useQueryClient,
@@ -275,7 +276,7 @@ export function PoolVouchers({ timeZone }: { timeZone: string }) {
       {items.length === 0 ? (
         <p className="text-sm text-slate-700">No vouchers generated from the pool yet.</p>
       ) : (
-        <div className="overflow-x-auto">
+        <TableScroll label="Generated vouchers table, scrollable">
           <table className="min-w-full text-left text-sm">
             <caption className="sr-only">Vouchers generated from the pool</caption>
             <thead className="bg-slate-100 text-xs uppercase text-slate-700">
@@ -312,7 +313,7 @@ export function PoolVouchers({ timeZone }: { timeZone: string }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </Section>
   );

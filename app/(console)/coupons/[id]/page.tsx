@@ -6,7 +6,14 @@ import { requireUser } from "@/server/auth/current";
 import { couponId } from "@/server/vouchers/schema";
 import { getQueryClient, HydrateClient, trpc } from "@/trpc/server";
 
-export const metadata = { title: "Coupon Deduction Details" };
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
+  const parsed = couponId.safeParse((await params).id);
+  return {
+    title: parsed.success
+      ? `${parsed.data.toUpperCase()} · Coupon Deduction Details`
+      : "Coupon Deduction Details",
+  };
+}
 
 export default async function CouponDetailsPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requireUser();
