@@ -12,11 +12,22 @@ const SIZES = [
 ] as const;
 
 async function expectNoSidewaysScroll(page: Page) {
-  const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+  const { scrollWidth, innerWidth, culprits } = await page.evaluate(() => ({
     scrollWidth: document.documentElement.scrollWidth,
     innerWidth: window.innerWidth,
+    // The outermost elements that stick out, to name them in a failure.
+    culprits: [...document.querySelectorAll("body *")]
+      .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
+      .filter(
+        (el) => !el.parentElement || el.parentElement.getBoundingClientRect().right <= window.innerWidth + 1,
+      )
+      .slice(0, 5)
+      .map((el) => `${el.tagName.toLowerCase()}.${el.className}`.slice(0, 120)),
   }));
-  expect(scrollWidth, "the page must not scroll sideways").toBeLessThanOrEqual(innerWidth);
+  expect(
+    scrollWidth,
+    `the page must not scroll sideways (${page.url()}: ${culprits.join(" | ")})`,
+  ).toBeLessThanOrEqual(innerWidth);
 }
 
 async function check(page: Page, shot: string, size: string) {
@@ -124,7 +135,7 @@ test.describe("phone 390×844", () => {
     expect(fits).toBe(true);
     await createOrder(page, "45.00");
     // The pay bar is in view without scrolling, with the amount due.
-    const bar = page.getByRole("region", { name: "Amount due and pay" });
+    const bar = page.getByRole("region", { name: "Summary" });
     await expect(bar).toBeInViewport();
     await expect(bar.getByRole("button", { name: "Confirm and pay" })).toBeInViewport();
     await expectNoSidewaysScroll(page);
