@@ -121,7 +121,7 @@ export function CouponDetails({
             Export CSV
           </a>
         </div>
-        <TableScroll label="Deduction details table, scrollable">
+        <TableScroll label="Scrollable table of transactions">
           <table className="min-w-full text-left text-sm">
             <caption className="sr-only">
               Transactions of {c.id}, newest first, times in {zone}

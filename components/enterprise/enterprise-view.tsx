@@ -181,7 +181,7 @@ function Members({ members, isOwner, timeZone }: { members: Member[]; isOwner: b
       {members.length === 0 ? (
         <p className="text-sm text-slate-700">No member accounts yet. Invite one by its UID.</p>
       ) : (
-        <TableScroll label="Member accounts, scrollable">
+        <TableScroll label="Scrollable table of member accounts">
           <table className="min-w-full text-left text-sm">
             <caption className="sr-only">Member accounts</caption>
             <thead className="bg-slate-100 text-xs uppercase text-slate-700">
@@ -337,7 +337,7 @@ function Permissions({ administrators, isOwner }: { administrators: Admin[]; isO
         Administrators are the users of the financial account. Permissions apply to this financial account and
         the member accounts it manages; a change takes effect on the next request.
       </p>
-      <TableScroll label="Permissions per administrator, scrollable">
+      <TableScroll label="Scrollable table of permissions">
         <table className="min-w-full text-left text-sm">
           <caption className="sr-only">Permissions per administrator</caption>
           <thead className="bg-slate-100 text-xs uppercase text-slate-700">

@@ -137,7 +137,7 @@ export function OrdersTable({ timeZone }: { timeZone: string }) {
       <div className="px-4">
         <FormError error={describeError(renew.error)} onRetry={() => renew.reset()} />
       </div>
-      <TableScroll label="Orders table, scrollable">
+      <TableScroll label="Scrollable table of orders">
         <table className="min-w-full text-left text-sm">
           <caption className="sr-only">Orders, newest first, times in {zoneLabel(timeZone)}</caption>
           <thead className="bg-slate-100 text-xs uppercase text-slate-700">

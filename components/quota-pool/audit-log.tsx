@@ -29,7 +29,7 @@ export function AuditLog({ timeZone }: { timeZone: string }) {
       {items.length === 0 ? (
         <p className="text-sm text-slate-700">Nothing recorded yet.</p>
       ) : (
-        <TableScroll label="Audit log table, scrollable">
+        <TableScroll label="Scrollable table of audit entries">
           <table className="min-w-full text-left text-sm">
             <caption className="sr-only">Audit log</caption>
             <thead className="bg-slate-100 text-xs uppercase text-slate-700">

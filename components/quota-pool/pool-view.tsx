@@ -298,7 +298,7 @@ export function PoolVouchers({ timeZone }: { timeZone: string }) {
       {items.length === 0 ? (
         <p className="text-sm text-slate-700">No vouchers generated from the pool yet.</p>
       ) : (
-        <TableScroll label="Generated vouchers table, scrollable">
+        <TableScroll label="Scrollable table of pool vouchers">
           <table className="min-w-full text-left text-sm">
             <caption className="sr-only">Vouchers generated from the pool</caption>
             <thead className="bg-slate-100 text-xs uppercase text-slate-700">
