@@ -393,6 +393,18 @@ test("R-LIST-1 R-LIST-3: Applicable Scope and Issued columns, Previous page, the
   await expect(page).not.toHaveURL(/cursor=/);
   await expect.poll(async () => await ids()).toEqual(first);
 
+  // A filter shows the choice and "Loading…" at once, while the (here slowed) new page loads.
+  await page.route(/\/coupons\?.*status=expired/, async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await route.fallback();
+  });
+  await page.getByLabel("Status").selectOption("expired");
+  await expect(page.getByLabel("Status")).toHaveValue("expired");
+  await expect(page.getByRole("status").filter({ hasText: "Loading…" })).toBeVisible();
+  await expect(page).toHaveURL(/status=expired/);
+  await expect(page.getByRole("status").filter({ hasText: "Loading…" })).toHaveCount(0);
+  await page.goto("/coupons");
+
   const chip = page.getByRole("button", { name: "Expiring within 7 days" });
   await expect(chip).toHaveAttribute("aria-pressed", "false");
   await chip.click();

@@ -78,7 +78,7 @@ test("R-LIST-1 R-LIST-2 R-DET-1 R-DET-2 R-DET-4: filter by Cash Coupon, open Vie
 
 test("R-LIST-3 R-LIST-4: sort by balance, page with the cursor, totals above the table", async ({ page }) => {
   await signIn(page, "alice@example.com");
-  await expect(page.getByRole("region", { name: "Totals" })).toContainText("Available balance");
+  await expect(page.getByRole("region", { name: "Totals" })).toContainText("Available to spend");
   await page.getByLabel("Sort by").selectOption("balance:desc");
   await expect(page).toHaveURL(/sort=balance/);
   const firstPageIds = await page.locator("tbody tr td:first-child").allInnerTexts();

@@ -77,7 +77,9 @@ test("R-MATCH-8: renewing a paid subscription opens the same payment page with r
   await page.getByRole("button", { name: `Renew order ${orderId}` }).click();
   await expect(page.getByRole("heading", { name: "Payment" })).toBeVisible();
   await expect(page.getByRole("region", { name: "Order information" })).toContainText("Renewal");
-  // The renewals-only voucher applies here.
+  // The renewals-only voucher applies here (among all the applicable ones).
+  const showAll = page.getByRole("button", { name: /^Show all \d+ applicable vouchers$/ });
+  if (await showAll.isVisible()) await showAll.click();
   await expect(page.getByRole("radio", { name: /CP-RNWL-0001/ })).toBeVisible();
 });
 

@@ -536,7 +536,7 @@ function Totals({
             label="Available to spend"
             value={formatMoney(t.spendableMinor, t.currency)}
             note={`${plural(t.spendableCount, "available cash voucher", "available cash vouchers")}${
-              t.sharedCount > 0 || showsShared
+              t.sharedCount > 0
                 ? `, including ${plural(t.sharedCount, "voucher", "vouchers")} shared with ${showsShared ? "you" : "these accounts"} (${formatMoney(t.sharedMinor, t.currency)})`
                 : ""
             }. Not affected by the filters.`}
