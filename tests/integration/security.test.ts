@@ -51,6 +51,7 @@ const PROTECTED: Record<string, (c: Caller) => Promise<unknown>> = {
       expectedDeductionMinor: 0,
       idempotencyKey: "sec-test-pay-0001",
     }),
+  "orders.refundPreview": (c) => c.orders.refundPreview({ orderId: "ORD-202600001", amount: "1.00" }),
   "orders.refund": (c) =>
     c.orders.refund({ orderId: "ORD-202600001", amount: "1.00", idempotencyKey: "sec-test-refund-0001" }),
 };
