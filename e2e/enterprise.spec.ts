@@ -97,10 +97,12 @@ test("R-POOL-1..5 R-ENT-1: generate a pool voucher shared by Bob and Carol, both
   // The audit log lists it all; the export holds the same.
   const audit = admin.getByRole("region", { name: "Audit log" });
   await expect(
-    audit.getByRole("row").filter({ hasText: "Reclaimed a voucher" }).filter({ hasText: voucherId }),
+    audit.getByText(`Reclaimed the remaining $22.50 of voucher ${voucherId} into the pool.`),
   ).toBeVisible();
   await expect(
-    audit.getByRole("row").filter({ hasText: "Generated a voucher" }).filter({ hasText: voucherId }),
+    audit.getByText(
+      `Generated voucher ${voucherId} of $40.00, shared with Bob Li (Acme) (UID ${BOB}) and Carol Wang (Acme) (UID ${CAROL}).`,
+    ),
   ).toBeVisible();
   const [download] = await Promise.all([
     admin.waitForEvent("download"),
@@ -109,7 +111,17 @@ test("R-POOL-1..5 R-ENT-1: generate a pool voucher shared by Bob and Carol, both
   const path = await download.path();
   const { readFile } = await import("node:fs/promises");
   const csv = parseCsv((await readFile(path)).toString("utf8").replace(/^\uFEFF/, ""));
-  expect(csv[0]).toEqual(["Time", "Actor", "Action", "Target Type", "Target", "Before", "After", "Details"]);
+  expect(csv[0]).toEqual([
+    "Time",
+    "Actor",
+    "Action",
+    "Target Type",
+    "Target",
+    "Before",
+    "After",
+    "Details",
+    "Description",
+  ]);
   const mine = csv.filter((r) => r[4] === voucherId).map((r) => [r[1], r[2], r[5], r[6]]);
   expect(mine).toEqual([
     ["admin@acme.example", "pool.generate", (funds0 / 100).toFixed(2), ((funds0 - 4000) / 100).toFixed(2)],
@@ -138,7 +150,7 @@ test("R-ENT-1 R-ENT-3: the Enterprise Account Center shows members, management a
   await admin.getByLabel("Member account UID").focus();
   await admin.keyboard.type("9999999999999999");
   await admin.keyboard.press("Enter");
-  await expect(members.getByRole("alert")).toHaveText("Account not found");
+  await expect(members.getByRole("alert")).toHaveText("Account not found.");
 
   // Alice (no enterprise) is offered to enable it; the pool tells her to enable it first.
   const alice = await signedIn(browser, "alice@example.com");

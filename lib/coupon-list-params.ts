@@ -37,6 +37,35 @@ export function parseListParams(sp: URLSearchParams) {
   };
 }
 
+/**
+ * The Coupons tab's reading of a URL: every parameter judged on its own, so one bad value (an
+ * unknown status, a cursor from another sort or typed by hand) is dropped and the rest kept.
+ * `stale` lists the parameters that were dropped: the page then says the link is out of date and
+ * offers the first page with the valid filters (R-UX-2).
+ */
+export function parseListParamsLenient(sp: URLSearchParams): { value: ListState; stale: string[] } {
+  const raw: Record<string, unknown> = {};
+  const stale: string[] = [];
+  for (const [key, param] of Object.entries(URL_KEYS)) {
+    const v = sp.get(param);
+    if (v === null || v === "") continue;
+    raw[key] = key === "expiringWithinDays" ? Number(v) : v;
+  }
+  const { accountId, ...rest } = raw;
+  const kept: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(rest)) {
+    const shape = listInput.shape[key as keyof typeof listInput.shape];
+    if (shape?.safeParse(v).success) kept[key] = v;
+    else stale.push(URL_KEYS[key as keyof typeof URL_KEYS]);
+  }
+  // The sort and its direction travel together; a cursor belongs to them.
+  const parsed = listInput.parse(kept);
+  return {
+    value: { ...parsed, ...(typeof accountId === "string" ? { accountId } : {}) },
+    stale,
+  };
+}
+
 /** Serialises list state back to a query string, leaving defaults out. */
 export function toSearch(state: Partial<ListState>): string {
   const sp = new URLSearchParams();

@@ -24,6 +24,11 @@ export function formatDateTime(iso: string, timeZone: string): string {
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
 }
 
+/** "2026-11-26" in the given zone: the one way a day is written anywhere in the console. */
+export function formatDate(iso: string, timeZone: string): string {
+  return formatDateTime(iso, timeZone).slice(0, 10);
+}
+
 /** The zone's offset as "UTC+08:00". */
 export function zoneLabel(timeZone: string, at = new Date()): string {
   const name = new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: "longOffset" })

@@ -432,6 +432,7 @@ describe.each(eachDriver(drivers))("[%s] enterprise and pool permission matrix",
         "Before",
         "After",
         "Details",
+        "Description",
       ]);
       if (actor === "alice") {
         for (const m of ACME_MARKERS) expect(text).not.toContain(m);
@@ -439,6 +440,8 @@ describe.each(eachDriver(drivers))("[%s] enterprise and pool permission matrix",
       } else {
         const seeded = csv.find((r) => r[2] === "pool.generate" && r[4] === "CP-POOL-0102");
         expect(seeded?.slice(5, 7)).toEqual(["6000.00", "4000.00"]);
+        // The sentence beside the machine columns (R-UX-2).
+        expect(seeded?.[8]).toBe("Generated voucher CP-POOL-0102 of $2,000.00.");
         expect(csv.slice(1).every((r) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/.test(r[0] ?? ""))).toBe(
           true,
         );

@@ -846,6 +846,7 @@ describe.each(eachDriver(drivers))("[%s] orders and payment", (_name, driver) =>
         ],
         ["renew", () => anon.orders.renew({ id: own })],
         ["refund", () => anon.orders.refund({ orderId: own, amount: "1.00", idempotencyKey: newKey() })],
+        ["refundPreview", () => anon.orders.refundPreview({ orderId: own, amount: "1.00" })],
         ["paymentOptions", () => anon.orders.paymentOptions({ id: own })],
         [
           "pay",

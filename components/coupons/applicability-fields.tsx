@@ -5,7 +5,16 @@ import { PAYMENT_TYPES, TRANSACTION_TYPES } from "@/server/vouchers/schema";
  * commodities and scopes (none ticked = General) and payment types. Read back with
  * FormData.getAll("commodities" | "scopes" | "paymentTypes").
  */
-export function ApplicabilityFields({ products }: { products: readonly { code: string; name: string }[] }) {
+export function ApplicabilityFields({
+  products,
+  errors = {},
+  idPrefix = "voucher",
+}: {
+  products: readonly { code: string; name: string }[];
+  /** Field name → the sentence to show under that group (R-UX-2). */
+  errors?: Record<string, string>;
+  idPrefix?: string;
+}) {
   const groups = [
     {
       legend: "Applicable commodity (none ticked = General)",
@@ -29,7 +38,11 @@ export function ApplicabilityFields({ products }: { products: readonly { code: s
   return (
     <>
       {groups.map((g) => (
-        <fieldset key={g.name} className="text-sm">
+        <fieldset
+          key={g.name}
+          className="text-sm"
+          aria-describedby={errors[g.name] ? `${idPrefix}-${g.name}-error` : undefined}
+        >
           <legend className="font-medium">{g.legend}</legend>
           <div className="mt-1 flex flex-wrap gap-3">
             {g.options.map(([value, label]) => (
@@ -38,6 +51,11 @@ export function ApplicabilityFields({ products }: { products: readonly { code: s
               </label>
             ))}
           </div>
+          {errors[g.name] && (
+            <span id={`${idPrefix}-${g.name}-error`} className="mt-1 block text-red-800">
+              {errors[g.name]}
+            </span>
+          )}
         </fieldset>
       ))}
     </>

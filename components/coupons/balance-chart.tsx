@@ -1,7 +1,7 @@
 "use client";
 
 import { Area, AreaChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { formatDateTime, formatMoney } from "@/lib/format";
+import { formatDate, formatDateTime, formatMoney } from "@/lib/format";
 
 type Point = { at: string; balanceMinor: number };
 
@@ -10,18 +10,22 @@ export function BalanceChart({
   points,
   currency,
   timeZone,
+  thinned = false,
 }: {
   points: Point[];
   currency: string;
   timeZone: string;
+  /** True when the server thinned a long history (more rows than points). */
+  thinned?: boolean;
 }) {
   if (points.length === 0) return <p className="mt-2 text-sm text-slate-600">No transactions yet.</p>;
   const data = points.map((p) => ({ t: new Date(p.at).getTime(), balance: p.balanceMinor }));
   const first = points[0];
   const last = points.at(-1);
+  const low = Math.min(...points.map((p) => p.balanceMinor));
   const summary =
     first && last
-      ? `Balance went from ${formatMoney(first.balanceMinor, currency)} on ${formatDateTime(first.at, timeZone).slice(0, 10)} to ${formatMoney(last.balanceMinor, currency)} on ${formatDateTime(last.at, timeZone).slice(0, 10)}.`
+      ? `${points.length} ${points.length === 1 ? "point" : "points"}${thinned ? " (the first, last, lowest and highest of each stretch of a long history)" : ""}: the balance went from ${formatMoney(first.balanceMinor, currency)} on ${formatDate(first.at, timeZone)} to ${formatMoney(last.balanceMinor, currency)} on ${formatDate(last.at, timeZone)}; the lowest was ${formatMoney(low, currency)}.`
       : "";
   return (
     <figure className="mt-3" aria-label="Balance over time">
@@ -34,7 +38,7 @@ export function BalanceChart({
               type="number"
               scale="time"
               domain={["dataMin", "dataMax"]}
-              tickFormatter={(t: number) => formatDateTime(new Date(t).toISOString(), timeZone).slice(5, 10)}
+              tickFormatter={(t: number) => formatDate(new Date(t).toISOString(), timeZone)}
               tick={{ fontSize: 12, fill: "#334155" }}
             />
             <YAxis
@@ -52,11 +56,14 @@ export function BalanceChart({
               stroke="#9a3412"
               fill="#fed7aa"
               isAnimationActive={false}
+              dot={points.length <= 40 ? { r: 3, fill: "#9a3412" } : false}
             />
           </AreaChart>
         </ResponsiveContainer>
       </div>
-      <figcaption className="mt-2 text-sm text-slate-700">{summary}</figcaption>
+      <figcaption className="mt-2 text-sm text-slate-700" data-points={points.length}>
+        {summary}
+      </figcaption>
     </figure>
   );
 }

@@ -1,6 +1,8 @@
 "use client";
 
+import { TableScroll } from "@/components/ui/table-scroll";
 import { useQuery, useSuspenseQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { Download } from "lucide-react";
 import { useMemo } from "react";
 import { StatusBadge } from "@/components/ui/status-badge";
@@ -11,7 +13,16 @@ import { BalanceChart } from "./balance-chart";
 
 const CREDIT_TYPES = new Set(["Issuance", "Refund"]);
 
-export function CouponDetails({ id, timeZone }: { id: string; timeZone: string }) {
+export function CouponDetails({
+  id,
+  timeZone,
+  ownAccountId,
+}: {
+  id: string;
+  timeZone: string;
+  /** Orders of the viewer's own account link to the order; others' orders are shown, not linked. */
+  ownAccountId: string;
+}) {
   const trpc = useTRPC();
   const { data: c } = useSuspenseQuery(trpc.coupons.get.queryOptions({ id }));
   const { data: series } = useSuspenseQuery(trpc.coupons.series.queryOptions({ id }));
@@ -26,6 +37,10 @@ export function CouponDetails({ id, timeZone }: { id: string; timeZone: string }
   });
   const history = cursor === undefined ? first.data : later.data;
   const zone = zoneLabel(timeZone);
+  const accountNames = useMemo(
+    () => new Map([[c.accountId, c.accountName], ...c.sharedWith.map((x) => [x.accountId, x.name] as const)]),
+    [c],
+  );
 
   const fields: [string, React.ReactNode][] = [
     [
@@ -44,7 +59,7 @@ export function CouponDetails({ id, timeZone }: { id: string; timeZone: string }
     ["Nominal Value", formatMoney(c.nominalMinor, c.currency)],
     ["Balance", formatMoney(c.balanceMinor, c.currency)],
     ["Applicable Commodity", commodityLabel(c.commodities, names)],
-    ["Applicable Scope", c.scopes.length ? c.scopes.join(", ") : "General"],
+    ["Applicable Scope", c.scopes.length ? c.scopes.join(", ") : "General (every transaction type)"],
     ["Payment Types", c.paymentTypes.join(", ")],
     [
       "Limit on Order Amount",
@@ -88,34 +103,42 @@ export function CouponDetails({ id, timeZone }: { id: string; timeZone: string }
       </section>
 
       <section aria-labelledby="history-h" className="rounded border border-slate-200 bg-white">
-        <div className="flex items-center justify-between p-4">
-          <h2 id="history-h" className="text-lg font-semibold">
-            Deduction details
-          </h2>
+        <div className="flex flex-wrap items-center justify-between gap-2 p-4">
+          <div>
+            <h2 id="history-h" className="text-lg font-semibold">
+              Deduction details
+            </h2>
+            <p className="text-sm text-slate-600">
+              Newest first. The CSV export has the same columns, oldest first.
+            </p>
+          </div>
           <a
             href={`/api/coupons/${c.id}/export`}
             download
-            className="inline-flex items-center gap-2 rounded bg-brand-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-600"
+            className="print:hidden inline-flex items-center gap-2 rounded bg-brand-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-600"
           >
             <Download aria-hidden="true" className="h-4 w-4" />
             Export CSV
           </a>
         </div>
-        <div className="overflow-x-auto">
+        <TableScroll label="Scrollable table of transactions">
           <table className="min-w-full text-left text-sm">
             <caption className="sr-only">
               Transactions of {c.id}, newest first, times in {zone}
             </caption>
             <thead className="bg-slate-100 text-xs uppercase text-slate-700">
               <tr>
-                <th scope="col" className="px-3 py-2">
-                  Time ({zone})
+                <th scope="col" className="px-3 py-2" aria-sort="descending">
+                  Time ({zone}) ↓
                 </th>
                 <th scope="col" className="px-3 py-2">
                   Transaction Type
                 </th>
                 <th scope="col" className="px-3 py-2 text-right">
                   Deducted Amount
+                </th>
+                <th scope="col" className="px-3 py-2 text-right">
+                  Credited Amount
                 </th>
                 <th scope="col" className="px-3 py-2">
                   Order/Bill ID
@@ -126,30 +149,54 @@ export function CouponDetails({ id, timeZone }: { id: string; timeZone: string }
                 <th scope="col" className="px-3 py-2 text-right">
                   Balance After
                 </th>
+                <th scope="col" className="px-3 py-2">
+                  Note
+                </th>
               </tr>
             </thead>
             <tbody>
-              {history?.items.map((h) => (
-                <tr key={h.id} className="border-t border-slate-100">
-                  <td className="whitespace-nowrap px-3 py-2 tabular-nums">
-                    {formatDateTime(h.createdAt, timeZone)}
-                  </td>
-                  <td className="px-3 py-2">
-                    {h.type}
-                    {h.note && <div className="text-xs text-slate-600">{h.note}</div>}
-                  </td>
-                  <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">
-                    {CREDIT_TYPES.has(h.type)
-                      ? `+${formatMoney(h.amountMinor, c.currency)}`
-                      : `−${formatMoney(h.amountMinor, c.currency)}`}
-                  </td>
-                  <td className="px-3 py-2 font-mono">{h.orderId ?? h.billId ?? "—"}</td>
-                  <td className="px-3 py-2">{h.accountId}</td>
-                  <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">
-                    {formatMoney(h.balanceAfterMinor, c.currency)}
-                  </td>
-                </tr>
-              ))}
+              {history?.items.map((h) => {
+                const credit = CREDIT_TYPES.has(h.type);
+                return (
+                  <tr key={h.id} className="border-t border-slate-100">
+                    <td className="whitespace-nowrap px-3 py-2 tabular-nums">
+                      {formatDateTime(h.createdAt, timeZone)}
+                    </td>
+                    <td className="px-3 py-2">{h.type}</td>
+                    <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">
+                      {credit ? "" : formatMoney(h.amountMinor, c.currency)}
+                    </td>
+                    <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">
+                      {credit ? formatMoney(h.amountMinor, c.currency) : ""}
+                    </td>
+                    <td className="px-3 py-2 font-mono">
+                      {h.orderId ? (
+                        h.accountId === ownAccountId ? (
+                          <Link href={`/orders/${h.orderId}/pay`} className="text-blue-800 underline">
+                            {h.orderId}
+                          </Link>
+                        ) : (
+                          h.orderId
+                        )
+                      ) : h.billId ? (
+                        <Link href={`/bills/${h.billId}`} className="text-blue-800 underline">
+                          {h.billId}
+                        </Link>
+                      ) : (
+                        "—"
+                      )}
+                    </td>
+                    <td className="px-3 py-2">
+                      {accountNames.get(h.accountId) ?? "Account"}
+                      <span className="block text-xs text-slate-600">UID {h.accountId}</span>
+                    </td>
+                    <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">
+                      {formatMoney(h.balanceAfterMinor, c.currency)}
+                    </td>
+                    <td className="px-3 py-2 text-xs text-slate-700">{h.note}</td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
           {history === undefined && (
@@ -157,8 +204,10 @@ export function CouponDetails({ id, timeZone }: { id: string; timeZone: string }
               Loading…
             </p>
           )}
+        </TableScroll>
+        <div className="print:hidden">
+          <PageNav label="History pages" pages={pages} nextCursor={history?.nextCursor} />
         </div>
-        <PageNav label="History pages" pages={pages} nextCursor={history?.nextCursor} />
       </section>
     </div>
   );

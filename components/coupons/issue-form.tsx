@@ -5,6 +5,9 @@ import Link from "next/link";
 import { useState } from "react";
 import type { PAYMENT_TYPES, TRANSACTION_TYPES } from "@/server/vouchers/schema";
 import { ApplicabilityFields } from "@/components/coupons/applicability-fields";
+import { FieldError, FormError, fieldProps } from "@/components/ui/errors";
+import { describeError } from "@/lib/errors";
+import { VOUCHER_FIELD_HINTS, VOUCHER_FIELD_LABELS, voucherFormProblems } from "@/lib/voucher-form";
 import { useTRPC } from "@/trpc/client";
 
 const input = "mt-1 block w-full rounded border border-slate-300 bg-white px-2 py-1.5 text-sm";
@@ -29,16 +32,27 @@ export function IssueForm() {
       },
     }),
   );
-  const fieldErrors = (issue.error?.data as { fieldErrors?: Record<string, string[]> } | undefined)
-    ?.fieldErrors;
+  const [problems, setProblems] = useState<Record<string, string>>({});
+  const server = describeError(issue.error, VOUCHER_FIELD_HINTS, VOUCHER_FIELD_LABELS);
+  const errors = { ...(server?.fields ?? {}), ...problems };
+  const err = (name: string) => ({ ...fieldProps(`issue-${name}`, errors[name]), id: `issue-${name}` });
+  const clear = (name: string) => () => setProblems(({ [name]: _gone, ...rest }) => rest);
 
   return (
     <form
       className="max-w-3xl space-y-4 rounded border border-slate-200 bg-white p-4"
+      noValidate
+      aria-label="Issue a voucher"
       onSubmit={(e) => {
         e.preventDefault();
         const f = new FormData(e.currentTarget);
         const all = (name: string) => f.getAll(name).map(String);
+        const found = voucherFormProblems(f, { amount: "nominal", percent: type === "Discount Coupon" });
+        if (!String(f.get("accountId") ?? ""))
+          found.accountId = "Choose the account to issue the voucher to.";
+        setProblems(found);
+        issue.reset();
+        if (Object.keys(found).length > 0) return;
         issue.mutate({
           accountId: String(f.get("accountId")),
           couponType: type,
@@ -56,16 +70,26 @@ export function IssueForm() {
       }}
     >
       <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
-        <label className="text-sm">
-          Account
-          <select name="accountId" required className={input}>
+        <div className="text-sm">
+          <label htmlFor="issue-accountId">Account</label>
+          <select
+            name="accountId"
+            defaultValue=""
+            className={input}
+            {...err("accountId")}
+            onChange={clear("accountId")}
+          >
+            <option value="" disabled>
+              Choose an account…
+            </option>
             {accounts.map((a) => (
               <option key={a.id} value={a.id}>
-                {a.name} (UID {a.id}, {a.coupons} coupons)
+                {a.name} (UID {a.id}, {a.coupons} {a.coupons === 1 ? "coupon" : "coupons"})
               </option>
             ))}
           </select>
-        </label>
+          <FieldError id="issue-accountId-error" message={errors.accountId} />
+        </div>
         <label className="text-sm">
           Coupon Type
           <select className={input} value={type} onChange={(e) => setType(e.target.value as typeof type)}>
@@ -73,48 +97,76 @@ export function IssueForm() {
             <option>Discount Coupon</option>
           </select>
         </label>
-        <label className="text-sm">
-          {type === "Cash Coupon" ? "Nominal value" : "Discount cap"} (e.g. 100.00)
-          <input name="nominal" required inputMode="decimal" className={input} />
-        </label>
-        {type === "Discount Coupon" && (
-          <label className="text-sm">
-            Percent off
-            <input name="discountPercent" type="number" min={1} max={99} required className={input} />
+        <div className="text-sm">
+          <label htmlFor="issue-nominal">
+            {type === "Cash Coupon" ? "Nominal value" : "Discount cap"} (e.g. 100.00)
           </label>
-        )}
-        <label className="text-sm">
-          Limit on order amount (0 = none)
-          <input name="minOrder" defaultValue="0" inputMode="decimal" className={input} />
-        </label>
-        <label className="text-sm">
-          Effective from (UTC+8)
-          <input name="effectiveFrom" type="date" required defaultValue={today()} className={input} />
-        </label>
-        <label className="text-sm">
-          Expires at the end of (UTC+8)
-          <input name="expiresOn" type="date" required defaultValue={inDays(90)} className={input} />
-        </label>
-        <label className="text-sm sm:col-span-2">
-          Description
-          <input name="description" maxLength={200} className={input} />
-        </label>
-      </div>
-      <ApplicabilityFields products={products} />
-      {issue.error && (
-        <div role="alert" className="rounded border border-red-200 bg-red-50 p-3 text-sm text-red-800">
-          <p>{issue.error.message}</p>
-          {fieldErrors && (
-            <ul className="mt-1 list-disc pl-5">
-              {Object.entries(fieldErrors).map(([k, v]) => (
-                <li key={k}>
-                  {k}: {v.join(", ")}
-                </li>
-              ))}
-            </ul>
-          )}
+          <input
+            name="nominal"
+            inputMode="decimal"
+            className={input}
+            {...err("nominal")}
+            onChange={clear("nominal")}
+          />
+          <FieldError id="issue-nominal-error" message={errors.nominal} />
         </div>
-      )}
+        {type === "Discount Coupon" && (
+          <div className="text-sm">
+            <label htmlFor="issue-discountPercent">Percent off</label>
+            <input
+              name="discountPercent"
+              inputMode="numeric"
+              className={input}
+              {...err("discountPercent")}
+              onChange={clear("discountPercent")}
+            />
+            <FieldError id="issue-discountPercent-error" message={errors.discountPercent} />
+          </div>
+        )}
+        <div className="text-sm">
+          <label htmlFor="issue-minOrder">Limit on order amount (0 = none)</label>
+          <input
+            name="minOrder"
+            defaultValue="0"
+            inputMode="decimal"
+            className={input}
+            {...err("minOrder")}
+            onChange={clear("minOrder")}
+          />
+          <FieldError id="issue-minOrder-error" message={errors.minOrder} />
+        </div>
+        <div className="text-sm">
+          <label htmlFor="issue-effectiveFrom">Effective from (UTC+8)</label>
+          <input
+            name="effectiveFrom"
+            type="date"
+            defaultValue={today()}
+            className={input}
+            {...err("effectiveFrom")}
+            onChange={clear("effectiveFrom")}
+          />
+          <FieldError id="issue-effectiveFrom-error" message={errors.effectiveFrom} />
+        </div>
+        <div className="text-sm">
+          <label htmlFor="issue-expiresOn">Expires at the end of (UTC+8)</label>
+          <input
+            name="expiresOn"
+            type="date"
+            defaultValue={inDays(90)}
+            className={input}
+            {...err("expiresOn")}
+            onChange={clear("expiresOn")}
+          />
+          <FieldError id="issue-expiresOn-error" message={errors.expiresOn} />
+        </div>
+        <div className="text-sm sm:col-span-2">
+          <label htmlFor="issue-description">Description</label>
+          <input name="description" maxLength={200} className={input} {...err("description")} />
+          <FieldError id="issue-description-error" message={errors.description} />
+        </div>
+      </div>
+      <ApplicabilityFields products={products} errors={errors} idPrefix="issue" />
+      <FormError error={server?.message ? server : null} onRetry={() => issue.reset()} />
       {issue.data && (
         <p role="status" className="rounded border border-green-200 bg-green-50 p-3 text-sm text-green-900">
           Issued{" "}

@@ -1,7 +1,9 @@
 "use client";
 
+import { TableScroll } from "@/components/ui/table-scroll";
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { Dialog } from "@/components/ui/dialog";
 import { formatDateTime } from "@/lib/format";
 import { PERMISSION_LABELS, PERMISSIONS } from "@/server/enterprise/schema";
 import { useTRPC } from "@/trpc/client";
@@ -57,7 +59,7 @@ function EnableCard() {
         enterprise owner.
       </p>
       <form
-        className="flex flex-wrap items-end gap-3"
+        className="grid grid-cols-1 gap-3 sm:flex sm:flex-wrap sm:items-end"
         onSubmit={(e) => {
           e.preventDefault();
           const name = String(new FormData(e.currentTarget).get("name") ?? "").trim();
@@ -155,9 +157,13 @@ function Members({ members, isOwner, timeZone }: { members: Member[]; isOwner: b
   const trpc = useTRPC();
   const invalidate = useInvalidateEnterprise();
   const [done, setDone] = useState<string | null>(null);
+  const nameOf = (id: string) => {
+    const m = members.find((x) => x.accountId === id);
+    return m ? `${m.name} (UID ${id})` : `account UID ${id}`;
+  };
   const opts = (what: string) => ({
     onSuccess: (r: { accountId: string }) => {
-      setDone(`${what} ${r.accountId}.`);
+      setDone(`${what} ${nameOf(r.accountId)}.`);
       invalidate();
     },
   });
@@ -168,13 +174,14 @@ function Members({ members, isOwner, timeZone }: { members: Member[]; isOwner: b
     trpc.enterprise.unmanage.mutationOptions(opts("Ended financial management of")),
   );
   const error = invite.error ?? remove.error ?? manage.error ?? unmanage.error;
+  const [removing, setRemoving] = useState<Member | null>(null);
   const busy = invite.isPending || remove.isPending || manage.isPending || unmanage.isPending;
   return (
     <Section title="Members and financial management" id="members">
       {members.length === 0 ? (
         <p className="text-sm text-slate-700">No member accounts yet. Invite one by its UID.</p>
       ) : (
-        <div className="overflow-x-auto">
+        <TableScroll label="Scrollable table of member accounts">
           <table className="min-w-full text-left text-sm">
             <caption className="sr-only">Member accounts</caption>
             <thead className="bg-slate-100 text-xs uppercase text-slate-700">
@@ -212,47 +219,52 @@ function Members({ members, isOwner, timeZone }: { members: Member[]; isOwner: b
                       : "Not managed"}
                   </td>
                   {isOwner && (
-                    <td className={`${td} space-x-2 whitespace-nowrap`}>
-                      {m.status === "active" &&
-                        (m.managed ? (
-                          <button
-                            type="button"
-                            className={secondary}
-                            disabled={busy}
-                            onClick={() => unmanage.mutate({ accountId: m.accountId })}
-                          >
-                            End financial management of {m.accountId}
-                          </button>
-                        ) : (
-                          <button
-                            type="button"
-                            className={secondary}
-                            disabled={busy}
-                            onClick={() => manage.mutate({ accountId: m.accountId })}
-                          >
-                            Manage finances of {m.accountId}
-                          </button>
-                        ))}
-                      <button
-                        type="button"
-                        className={secondary}
-                        disabled={busy}
-                        onClick={() => remove.mutate({ accountId: m.accountId })}
-                      >
-                        Remove {m.accountId}
-                      </button>
+                    <td className={`${td} whitespace-nowrap`}>
+                      <div className="flex flex-wrap gap-2">
+                        {m.status === "active" &&
+                          (m.managed ? (
+                            <button
+                              type="button"
+                              className={secondary}
+                              disabled={busy}
+                              aria-label={`End financial management of ${m.name} (UID ${m.accountId})`}
+                              onClick={() => unmanage.mutate({ accountId: m.accountId })}
+                            >
+                              End financial management
+                            </button>
+                          ) : (
+                            <button
+                              type="button"
+                              className={secondary}
+                              disabled={busy}
+                              aria-label={`Manage finances of ${m.name} (UID ${m.accountId})`}
+                              onClick={() => manage.mutate({ accountId: m.accountId })}
+                            >
+                              Manage finances
+                            </button>
+                          ))}
+                        <button
+                          type="button"
+                          className={secondary}
+                          disabled={busy}
+                          aria-label={`Remove ${m.name} (UID ${m.accountId})`}
+                          onClick={() => setRemoving(m)}
+                        >
+                          Remove
+                        </button>
+                      </div>
                     </td>
                   )}
                 </tr>
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       {isOwner && (
         <form
           aria-label="Invite a member account"
-          className="flex flex-wrap items-end gap-3"
+          className="grid grid-cols-1 gap-3 sm:flex sm:flex-wrap sm:items-end"
           onSubmit={(e) => {
             e.preventDefault();
             setDone(null);
@@ -274,6 +286,33 @@ function Members({ members, isOwner, timeZone }: { members: Member[]; isOwner: b
       )}
       <ErrorAlert error={error} />
       {done && !error && <Done>{done}</Done>}
+      <Dialog
+        title={`Remove ${removing?.name ?? ""}?`}
+        open={removing !== null}
+        onClose={() => setRemoving(null)}
+      >
+        <p>
+          {removing?.name} (UID {removing?.accountId}) leaves the enterprise. Financial management of it ends
+          and the pool vouchers shared with it stop working for it at once. Its own vouchers and orders are
+          not touched. You can invite it again later.
+        </p>
+        <div className="flex flex-wrap gap-3">
+          <button
+            type="button"
+            className={primary}
+            disabled={busy}
+            onClick={() => {
+              if (removing) remove.mutate({ accountId: removing.accountId });
+              setRemoving(null);
+            }}
+          >
+            Remove {removing?.name}
+          </button>
+          <button type="button" className={secondary} onClick={() => setRemoving(null)}>
+            Cancel
+          </button>
+        </div>
+      </Dialog>
     </Section>
   );
 }
@@ -286,13 +325,19 @@ function Permissions({ administrators, isOwner }: { administrators: Admin[]; isO
   const grant = useMutation(trpc.enterprise.grant.mutationOptions({ onSuccess: invalidate }));
   const revoke = useMutation(trpc.enterprise.revoke.mutationOptions({ onSuccess: invalidate }));
   const busy = grant.isPending || revoke.isPending;
+  const [revoking, setRevoking] = useState<{
+    userId: string;
+    name: string;
+    email: string;
+    permission: (typeof PERMISSIONS)[number];
+  } | null>(null);
   return (
     <Section title="Administrators and permissions" id="permissions">
       <p className="text-sm text-slate-700">
         Administrators are the users of the financial account. Permissions apply to this financial account and
         the member accounts it manages; a change takes effect on the next request.
       </p>
-      <div className="overflow-x-auto">
+      <TableScroll label="Scrollable table of permissions">
         <table className="min-w-full text-left text-sm">
           <caption className="sr-only">Permissions per administrator</caption>
           <thead className="bg-slate-100 text-xs uppercase text-slate-700">
@@ -325,7 +370,7 @@ function Permissions({ administrators, isOwner }: { administrators: Admin[]; isO
                         aria-label={`${PERMISSION_LABELS[p]} for ${a.email}`}
                         onChange={() =>
                           has
-                            ? revoke.mutate({ userId: a.userId, permission: p })
+                            ? setRevoking({ userId: a.userId, name: a.name, email: a.email, permission: p })
                             : grant.mutate({ userId: a.userId, permission: p })
                         }
                       />
@@ -336,8 +381,35 @@ function Permissions({ administrators, isOwner }: { administrators: Admin[]; isO
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <ErrorAlert error={grant.error ?? revoke.error} />
+      <Dialog
+        title={`Revoke ${revoking ? PERMISSION_LABELS[revoking.permission] : ""}?`}
+        open={revoking !== null}
+        onClose={() => setRevoking(null)}
+      >
+        <p>
+          {revoking?.name} ({revoking?.email}) loses the{" "}
+          {revoking ? PERMISSION_LABELS[revoking.permission] : ""} permission on their next request. You can
+          grant it again at any time.
+        </p>
+        <div className="flex flex-wrap gap-3">
+          <button
+            type="button"
+            className={primary}
+            disabled={busy}
+            onClick={() => {
+              if (revoking) revoke.mutate({ userId: revoking.userId, permission: revoking.permission });
+              setRevoking(null);
+            }}
+          >
+            Revoke the permission
+          </button>
+          <button type="button" className={secondary} onClick={() => setRevoking(null)}>
+            Cancel
+          </button>
+        </div>
+      </Dialog>
     </Section>
   );
 }

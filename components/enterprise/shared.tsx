@@ -1,7 +1,11 @@
 "use client";
 
+import { FormError } from "@/components/ui/errors";
+import { describeError } from "@/lib/errors";
+
 /** Shared bits of the enterprise and pool pages, in the console's house style. */
-export const control = "mt-1 block rounded border border-slate-300 bg-white px-2 py-1.5 text-sm";
+export const control =
+  "mt-1 block w-full max-w-full rounded border border-slate-300 bg-white px-2 py-1.5 text-sm sm:w-auto";
 export const primary =
   "rounded bg-brand-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-600 disabled:opacity-60";
 export const secondary =
@@ -9,24 +13,15 @@ export const secondary =
 export const th = "px-3 py-2";
 export const td = "px-3 py-2";
 
-/** A mutation's error, announced (role=alert), with zod field errors when there are some. */
-export function ErrorAlert({ error }: { error: { message: string; data?: unknown } | null }) {
-  if (!error) return null;
-  const fieldErrors = (error.data as { fieldErrors?: Record<string, string[]> } | undefined)?.fieldErrors;
-  return (
-    <div role="alert" className="rounded border border-red-200 bg-red-50 p-3 text-sm text-red-800">
-      <p>{error.message}</p>
-      {fieldErrors && Object.keys(fieldErrors).length > 0 && (
-        <ul className="mt-1 list-disc pl-5">
-          {Object.entries(fieldErrors).map(([k, v]) => (
-            <li key={k}>
-              {k}: {v.join(", ")}
-            </li>
-          ))}
-        </ul>
-      )}
-    </div>
-  );
+/** A mutation's error as a sentence (R-UX-2), announced (role=alert); "Try again" when it may work. */
+export function ErrorAlert({
+  error,
+  onRetry,
+}: {
+  error: { message: string; data?: unknown } | null;
+  onRetry?: () => void;
+}) {
+  return <FormError error={describeError(error)} onRetry={onRetry} />;
 }
 
 export function Done({ children }: { children: React.ReactNode }) {

@@ -2,39 +2,120 @@
 
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useState } from "react";
-import { formatMoney, formatValidity } from "@/lib/format";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useMemo, useState } from "react";
+import { FormError } from "@/components/ui/errors";
+import { describeError } from "@/lib/errors";
+import { formatDate, formatMoney, formatValidity } from "@/lib/format";
 import { useTRPC } from "@/trpc/client";
 
 const NONE = "none";
+/** Applicable vouchers shown before "Show all": the recommended one, then the next few. */
+const FIRST_SHOWN = 5;
+
+type Order = {
+  productCode: string;
+  productName: string;
+  paymentType: string;
+  transactionType: string;
+  amountMinor: number;
+  currency: string;
+};
+type Unavailable = {
+  id: string;
+  currency: string;
+  balanceMinor: number;
+  effectiveFrom: string;
+  expiresAt: string;
+  commodities: string[];
+  scopes: string[];
+  minOrderMinor: number;
+  reasons: { code: string; text: string }[];
+};
 
 /**
- * The payment page (R-MATCH-1..7): order information, the applicable vouchers with the default
- * chosen by priority, "Do not use a voucher", the amounts, and the unavailable vouchers with reasons.
- * One idempotency key per choice: a double click or a retry pays once.
+ * What would make the voucher apply, in words (R-MATCH-3): the products it covers, its limit on
+ * order amount, its dates, the transaction types it allows.
+ */
+export function reasonText(
+  code: string,
+  v: Unavailable,
+  order: Order,
+  names: ReadonlyMap<string, string>,
+  timeZone: string,
+  fallback: string,
+): string {
+  const list = (xs: string[]) => xs.map((c) => names.get(c) ?? c).join(", ");
+  switch (code) {
+    case "RECLAIMED":
+      return "Reclaimed to the enterprise's quota pool: it can no longer be used.";
+    case "EXPIRED":
+      return `Expired on ${formatDate(new Date(Date.parse(v.expiresAt) - 1000).toISOString(), timeZone)}.`;
+    case "NOT_YET_EFFECTIVE":
+      return `Usable from ${formatDate(v.effectiveFrom, timeZone)}.`;
+    case "USED_UP":
+      return "No balance left.";
+    case "CURRENCY_MISMATCH":
+      return `In ${v.currency}; this order is in ${order.currency}.`;
+    case "PRODUCT_EXCLUDED_FROM_GENERAL":
+      return `${order.productName} is excluded from general vouchers: only a voucher that names ${order.productName} applies.`;
+    case "PRODUCT_NOT_COVERED":
+      return `Covers ${list(v.commodities)} only; this order is for ${order.productName}.`;
+    case "SCOPE_NOT_COVERED":
+      return `Applies to ${v.scopes.join(", ")} only; this order is a ${order.transactionType}.`;
+    case "PAYMENT_TYPE_NOT_COVERED":
+      return `Does not cover ${order.paymentType} orders.`;
+    case "BELOW_MIN_ORDER":
+      return `Applies to orders of ${formatMoney(v.minOrderMinor, v.currency)} or more; this order is ${formatMoney(order.amountMinor, order.currency)}.`;
+    case "NOT_USABLE_BY_ACCOUNT":
+      return "Not issued to or shared with this account.";
+    default:
+      return `${fallback}.`;
+  }
+}
+
+/**
+ * The payment page (R-MATCH-1..7): order information, the recommended voucher and "Do not use a
+ * voucher" first, then the other applicable vouchers (a few, then "Show all"), the unavailable
+ * vouchers with what would make them apply, and a summary with Pay that stays in view.
+ * The choice lives in the URL (?voucher=ID or ?voucher=none), so a reload keeps it. One
+ * idempotency key per choice: a double click or a retry pays once. When the chosen voucher changed
+ * underneath, the choice is kept, its new deduction shown, and the user confirms again.
  */
 export function PaymentView({ id, timeZone }: { id: string; timeZone: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  const router = useRouter();
+  const pathname = usePathname();
+  const search = useSearchParams();
   const optionsQuery = trpc.orders.paymentOptions.queryOptions({ id });
   const { data } = useSuspenseQuery(optionsQuery);
+  const { data: products } = useSuspenseQuery(trpc.catalog.products.queryOptions());
+  const names = useMemo(() => new Map(products.map((p) => [p.code, p.name])), [products]);
   const { order } = data;
-  const [choice, setChoice] = useState<string | null>(null);
+  const [choice, setChoice] = useState<string | null>(() => search.get("voucher"));
   const selected = choice ?? data.defaultVoucherId ?? NONE;
   const voucher = data.applicable.find((v) => v.id === selected) ?? null;
+  /** The user's voucher is no longer among the applicable ones: they must choose again. */
+  const lost = selected !== NONE && voucher === null;
   const deduction = voucher?.deductionMinor ?? 0;
   const [key, setKey] = useState(() => crypto.randomUUID());
+  const [showAll, setShowAll] = useState(false);
+  const [changed, setChanged] = useState<{ voucherId: string; wasMinor: number } | null>(null);
   const pay = useMutation(
     trpc.orders.pay.mutationOptions({
       onSuccess: () => {
         void queryClient.invalidateQueries({ queryKey: trpc.orders.pathKey() });
         void queryClient.invalidateQueries({ queryKey: trpc.coupons.pathKey() });
       },
-      onError: (err) => {
+      onError: (err, vars) => {
         const code = (err.data as { domainCode?: string } | undefined)?.domainCode;
         if (code === "VOUCHER_CHANGED" || code === "VOUCHER_NOT_APPLICABLE") {
-          // Show the current state; the user reviews and confirms again with a new key.
-          setChoice(null);
+          // Keep the user's choice; show its current state; they confirm again with a new key.
+          if (vars.couponId) {
+            setChoice(vars.couponId);
+            setChanged({ voucherId: vars.couponId, wasMinor: vars.expectedDeductionMinor });
+          }
           setKey(crypto.randomUUID());
           void queryClient.invalidateQueries({ queryKey: optionsQuery.queryKey });
         }
@@ -43,9 +124,20 @@ export function PaymentView({ id, timeZone }: { id: string; timeZone: string }) 
   );
   const choose = (value: string) => {
     setChoice(value);
+    setChanged(null);
     setKey(crypto.randomUUID());
     pay.reset();
+    const sp = new URLSearchParams(search.toString());
+    sp.set("voucher", value);
+    router.replace(`${pathname}?${sp.toString()}`, { scroll: false });
   };
+  const confirm = () =>
+    pay.mutate({
+      orderId: order.id,
+      couponId: voucher?.id ?? null,
+      expectedDeductionMinor: deduction,
+      idempotencyKey: key,
+    });
   const paid =
     pay.data ??
     (order.status === "Paid"
@@ -64,7 +156,7 @@ export function PaymentView({ id, timeZone }: { id: string; timeZone: string }) 
           <dt>Cash Paid</dt>
           <dd className="text-right tabular-nums">{formatMoney(paid.cashMinor, order.currency)}</dd>
         </dl>
-        <p className="mt-4 flex gap-4 text-sm">
+        <p className="mt-4 flex flex-wrap gap-4 text-sm">
           {paid.couponId && (
             <Link href={`/coupons/${paid.couponId}`} className="text-blue-800 underline">
               See the deduction on {paid.couponId}
@@ -77,18 +169,69 @@ export function PaymentView({ id, timeZone }: { id: string; timeZone: string }) 
       </section>
     );
   }
+  if (order.status !== "Pending Payment") {
+    return (
+      <section aria-labelledby="closed-h" className="max-w-2xl rounded border border-slate-200 bg-white p-6">
+        <h2 id="closed-h" className="text-lg font-semibold">
+          Order {order.id} is {order.status.toLowerCase()}
+        </h2>
+        <p className="mt-2 text-sm">
+          There is nothing to pay.{" "}
+          <Link href="/orders" className="text-blue-800 underline">
+            Back to Orders
+          </Link>
+        </p>
+      </section>
+    );
+  }
+
+  const [recommended, ...others] = data.applicable;
+  const visibleOthers = showAll ? others : others.filter((v, i) => i < FIRST_SHOWN - 1 || v.id === selected);
+  const hiddenCount = others.length - visibleOthers.length;
+  const changedVoucher = changed ? data.applicable.find((v) => v.id === changed.voucherId) : undefined;
+  const payError = describeError(pay.error);
+  const option = (v: (typeof data.applicable)[number], badge?: string) => (
+    <label
+      key={v.id}
+      className={`flex cursor-pointer items-start gap-3 rounded border p-3 text-sm ${selected === v.id ? "border-brand-700 bg-orange-50" : "border-slate-200"}`}
+    >
+      <input
+        type="radio"
+        name="voucher"
+        value={v.id}
+        checked={selected === v.id}
+        onChange={() => choose(v.id)}
+        className="mt-1"
+      />
+      <span className="min-w-0 flex-1">
+        <span className="break-all font-mono font-medium">{v.id}</span>
+        {badge && <span className="ml-2 rounded bg-slate-800 px-1.5 py-0.5 text-xs text-white">{badge}</span>}
+        {v.shared && (
+          <span className="ml-2 rounded bg-blue-50 px-1.5 py-0.5 text-xs text-blue-900">Shared</span>
+        )}
+        <span className="block text-slate-700">
+          Balance {formatMoney(v.balanceMinor, v.currency)} · valid{" "}
+          {formatValidity(v.effectiveFrom, v.expiresAt, timeZone)}
+          {v.description && ` · ${v.description}`}
+        </span>
+      </span>
+      <span className="whitespace-nowrap font-medium tabular-nums">
+        −{formatMoney(v.deductionMinor, v.currency)}
+      </span>
+    </label>
+  );
 
   return (
     <div className="grid max-w-5xl grid-cols-1 gap-6 lg:grid-cols-3">
-      <div className="space-y-6 lg:col-span-2">
+      <div className="min-w-0 space-y-6 lg:col-span-2">
         <section aria-labelledby="order-h" className="rounded border border-slate-200 bg-white p-4">
           <h2 id="order-h" className="text-lg font-semibold">
             Order information
           </h2>
-          <dl className="mt-3 grid grid-cols-2 gap-2 text-sm sm:grid-cols-4">
+          <dl className="mt-3 grid grid-cols-1 gap-2 text-sm sm:grid-cols-2 md:grid-cols-4">
             <div>
               <dt className="text-slate-600">Product</dt>
-              <dd className="font-medium">{order.productName}</dd>
+              <dd className="font-medium break-words">{order.productName}</dd>
             </div>
             <div>
               <dt className="text-slate-600">Payment Type</dt>
@@ -105,48 +248,24 @@ export function PaymentView({ id, timeZone }: { id: string; timeZone: string }) 
           </dl>
         </section>
 
-        <fieldset className="rounded border border-slate-200 bg-white p-4">
+        <fieldset className="min-w-0 rounded border border-slate-200 bg-white p-4">
           <legend className="px-1 text-lg font-semibold">Vouchers</legend>
           <p className="text-sm text-slate-700">
             {data.applicableCount === 0
               ? "None of your vouchers applies to this order."
-              : `${data.applicableCount} applicable voucher${data.applicableCount === 1 ? "" : "s"}; the one that covers most is chosen for you. One voucher per order.`}
+              : `${data.applicableCount} applicable voucher${data.applicableCount === 1 ? "" : "s"}. We recommend the one with the largest balance; on a tie, the one that expires first, then the one issued first. One voucher per order.`}
           </p>
+          {lost && (
+            <p
+              role="alert"
+              className="mt-3 rounded border border-amber-300 bg-amber-50 p-2 text-sm text-amber-950"
+            >
+              {selected} can no longer be used on this order. Choose another voucher or pay without one;
+              nothing was charged.
+            </p>
+          )}
           <div className="mt-3 space-y-2">
-            {data.applicable.map((v) => (
-              <label
-                key={v.id}
-                className={`flex cursor-pointer items-start gap-3 rounded border p-3 text-sm ${selected === v.id ? "border-brand-700 bg-orange-50" : "border-slate-200"}`}
-              >
-                <input
-                  type="radio"
-                  name="voucher"
-                  value={v.id}
-                  checked={selected === v.id}
-                  onChange={() => choose(v.id)}
-                  className="mt-1"
-                />
-                <span className="flex-1">
-                  <span className="font-mono font-medium">{v.id}</span>
-                  {v.id === data.defaultVoucherId && (
-                    <span className="ml-2 rounded bg-slate-800 px-1.5 py-0.5 text-xs text-white">
-                      Recommended
-                    </span>
-                  )}
-                  {v.shared && (
-                    <span className="ml-2 rounded bg-blue-50 px-1.5 py-0.5 text-xs text-blue-900">
-                      Shared
-                    </span>
-                  )}
-                  <span className="block text-slate-700">
-                    Balance {formatMoney(v.balanceMinor, v.currency)} · valid{" "}
-                    {formatValidity(v.effectiveFrom, v.expiresAt, timeZone)}
-                    {v.description && ` · ${v.description}`}
-                  </span>
-                </span>
-                <span className="tabular-nums font-medium">−{formatMoney(v.deductionMinor, v.currency)}</span>
-              </label>
-            ))}
+            {recommended && option(recommended, "Recommended")}
             <label
               className={`flex cursor-pointer items-center gap-3 rounded border p-3 text-sm ${selected === NONE ? "border-brand-700 bg-orange-50" : "border-slate-200"}`}
             >
@@ -159,7 +278,22 @@ export function PaymentView({ id, timeZone }: { id: string; timeZone: string }) 
               />
               Do not use a voucher
             </label>
+            {visibleOthers.map((v) => option(v))}
           </div>
+          {hiddenCount > 0 && (
+            <button
+              type="button"
+              className="mt-3 rounded border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-100"
+              onClick={() => setShowAll(true)}
+            >
+              Show all {data.applicable.length} applicable vouchers
+            </button>
+          )}
+          {data.applicableCount > data.applicable.length && showAll && (
+            <p className="mt-1 text-sm text-slate-600">
+              Showing the first {data.applicable.length} of {data.applicableCount} by priority.
+            </p>
+          )}
           {data.unavailableCount > 0 && (
             <details className="mt-4 text-sm">
               <summary className="cursor-pointer font-medium">
@@ -170,7 +304,11 @@ export function PaymentView({ id, timeZone }: { id: string; timeZone: string }) 
                   <li key={v.id} className="py-2">
                     <span className="font-mono">{v.id}</span> · balance{" "}
                     {formatMoney(v.balanceMinor, v.currency)}
-                    <span className="block text-slate-700">{v.reasons.map((r) => r.text).join("; ")}</span>
+                    <ul className="mt-0.5 text-slate-700">
+                      {v.reasons.map((r) => (
+                        <li key={r.code}>{reasonText(r.code, v, order, names, timeZone, r.text)}</li>
+                      ))}
+                    </ul>
                   </li>
                 ))}
               </ul>
@@ -184,49 +322,55 @@ export function PaymentView({ id, timeZone }: { id: string; timeZone: string }) 
         </fieldset>
       </div>
 
-      <section aria-labelledby="due-h" className="h-fit rounded border border-slate-200 bg-white p-4">
-        <h2 id="due-h" className="text-lg font-semibold">
+      {/* The summary and Pay stay in view: beside the list on wide screens, along the bottom on phones. */}
+      <section
+        aria-labelledby="due-h"
+        className="sticky bottom-0 z-10 -mx-4 h-fit border-t border-slate-200 bg-white p-4 shadow-[0_-4px_12px_rgba(0,0,0,0.08)] md:-mx-0 lg:top-4 lg:bottom-auto lg:rounded lg:border lg:shadow-none"
+      >
+        <h2 id="due-h" className="text-lg font-semibold max-lg:sr-only">
           Summary
         </h2>
-        <dl className="mt-3 space-y-2 text-sm">
-          <div className="flex justify-between">
+        <dl className="space-y-1 text-sm lg:mt-3 lg:space-y-2">
+          <div className="flex justify-between max-lg:hidden">
             <dt>Order Amount</dt>
             <dd className="tabular-nums">{formatMoney(order.amountMinor, order.currency)}</dd>
           </div>
           <div className="flex justify-between">
-            <dt>Voucher Deduction</dt>
+            <dt>Voucher Deduction{voucher ? ` (${voucher.id})` : ""}</dt>
             <dd className="tabular-nums" data-testid="deduction">
               −{formatMoney(deduction, order.currency)}
             </dd>
           </div>
-          <div className="flex justify-between border-t border-slate-200 pt-2 text-base font-semibold">
+          <div className="flex justify-between border-t border-slate-200 pt-1 text-base font-semibold lg:pt-2">
             <dt>Amount Due</dt>
             <dd className="tabular-nums" data-testid="amount-due" aria-live="polite">
               {formatMoney(order.amountMinor - deduction, order.currency)}
             </dd>
           </div>
         </dl>
-        {pay.error && (
-          <p role="alert" className="mt-3 rounded border border-red-200 bg-red-50 p-2 text-sm text-red-800">
-            {pay.error.message}
+        {changed && changedVoucher && (
+          <p
+            role="alert"
+            className="mt-3 rounded border border-amber-300 bg-amber-50 p-2 text-sm text-amber-950"
+          >
+            The balance of {changed.voucherId} changed since you opened this page. It now deducts{" "}
+            {formatMoney(changedVoucher.deductionMinor, order.currency)} instead of{" "}
+            {formatMoney(changed.wasMinor, order.currency)}. Nothing was charged: check the amount due and
+            press Confirm and pay again.
           </p>
+        )}
+        {payError && !(changed && (changedVoucher || lost)) && (
+          <FormError error={payError} onRetry={confirm} />
         )}
         <button
           type="button"
-          disabled={pay.isPending}
-          className="mt-4 w-full rounded bg-brand-700 px-4 py-2 font-medium text-white disabled:opacity-60"
-          onClick={() =>
-            pay.mutate({
-              orderId: order.id,
-              couponId: voucher?.id ?? null,
-              expectedDeductionMinor: deduction,
-              idempotencyKey: key,
-            })
-          }
+          disabled={pay.isPending || lost}
+          className="mt-3 w-full rounded bg-brand-700 px-4 py-2 font-medium text-white disabled:opacity-60 lg:mt-4"
+          onClick={confirm}
         >
           {pay.isPending ? "Paying…" : "Confirm and pay"}
         </button>
-        <p className="mt-2 text-xs text-slate-600">
+        <p className="mt-2 text-xs text-slate-600 max-lg:hidden">
           The voucher is checked again when you confirm. The cash part is invoiceable.
         </p>
       </section>

@@ -1,33 +1,10 @@
 "use client";
 
+import { TableScroll } from "@/components/ui/table-scroll";
 import { useSuspenseInfiniteQuery } from "@tanstack/react-query";
 import { secondary, Section, td, th } from "@/components/enterprise/shared";
 import { formatDateTime, formatMoney } from "@/lib/format";
 import { useTRPC } from "@/trpc/client";
-
-const ACTIONS: Record<string, string> = {
-  "enterprise.enable": "Enabled the Enterprise Account Center",
-  "enterprise.invite": "Invited a member",
-  "enterprise.accept": "Accepted the invitation",
-  "enterprise.remove_member": "Removed a member",
-  "enterprise.relationship_start": "Started financial management",
-  "enterprise.relationship_end": "Ended financial management",
-  "permission.grant": "Granted a permission",
-  "permission.revoke": "Revoked a permission",
-  "pool.move_in": "Moved a voucher into the pool",
-  "pool.generate": "Generated a voucher",
-  "pool.assign": "Shared a voucher",
-  "pool.reclaim": "Reclaimed a voucher",
-};
-
-function detailText(d: Record<string, unknown>): string {
-  return Object.entries(d)
-    .map(
-      ([k, v]) =>
-        `${k}: ${Array.isArray(v) ? v.join(", ") : typeof v === "object" ? JSON.stringify(v) : String(v)}`,
-    )
-    .join("; ");
-}
 
 /** R-POOL-5: every enterprise, permission and pool action; newest first; exportable as CSV. */
 export function AuditLog({ timeZone }: { timeZone: string }) {
@@ -40,8 +17,11 @@ export function AuditLog({ timeZone }: { timeZone: string }) {
   const money = (m: number | null) => (m === null ? "—" : formatMoney(m, currency));
   return (
     <Section title="Audit log" id="audit">
-      <div className="flex items-center justify-between">
-        <p className="text-sm text-slate-700">Who did what and when, with pool funds before and after.</p>
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <p className="text-sm text-slate-700">
+          Who did what and when, with pool funds before and after. The CSV also has the machine-readable
+          columns (action code, target, details).
+        </p>
         <a href="/api/audit/export" download className={secondary}>
           Export audit log (CSV)
         </a>
@@ -49,7 +29,7 @@ export function AuditLog({ timeZone }: { timeZone: string }) {
       {items.length === 0 ? (
         <p className="text-sm text-slate-700">Nothing recorded yet.</p>
       ) : (
-        <div className="overflow-x-auto">
+        <TableScroll label="Scrollable table of audit entries">
           <table className="min-w-full text-left text-sm">
             <caption className="sr-only">Audit log</caption>
             <thead className="bg-slate-100 text-xs uppercase text-slate-700">
@@ -58,13 +38,10 @@ export function AuditLog({ timeZone }: { timeZone: string }) {
                   Time
                 </th>
                 <th scope="col" className={th}>
-                  Actor
+                  Who
                 </th>
                 <th scope="col" className={th}>
-                  Action
-                </th>
-                <th scope="col" className={th}>
-                  Target
+                  What happened
                 </th>
                 <th scope="col" className={`${th} text-right`}>
                   Pool Before
@@ -72,28 +49,26 @@ export function AuditLog({ timeZone }: { timeZone: string }) {
                 <th scope="col" className={`${th} text-right`}>
                   Pool After
                 </th>
-                <th scope="col" className={th}>
-                  Details
-                </th>
               </tr>
             </thead>
             <tbody>
               {items.map((a) => (
                 <tr key={a.id} className="border-t border-slate-200 align-top">
                   <td className={`${td} whitespace-nowrap tabular-nums`}>{formatDateTime(a.at, timeZone)}</td>
-                  <td className={td}>{a.actorEmail ?? a.actorUserId ?? "—"}</td>
-                  <td className={td}>{ACTIONS[a.action] ?? a.action}</td>
-                  <td className={`${td} font-mono`}>{a.targetId}</td>
+                  <td className={td}>
+                    {a.actorName ?? "—"}
+                    {a.actorEmail && <span className="block text-xs text-slate-600">{a.actorEmail}</span>}
+                  </td>
+                  <td className={`${td} min-w-72`}>{a.sentence}</td>
                   <td className={`${td} whitespace-nowrap text-right tabular-nums`}>
                     {money(a.beforeMinor)}
                   </td>
                   <td className={`${td} whitespace-nowrap text-right tabular-nums`}>{money(a.afterMinor)}</td>
-                  <td className={`${td} text-xs text-slate-700`}>{detailText(a.details)}</td>
                 </tr>
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       {hasNextPage && (
         <button

@@ -1,5 +1,6 @@
 "use client";
 
+import { TableScroll } from "@/components/ui/table-scroll";
 import {
   useMutation,
   useQueryClient,
@@ -22,6 +23,9 @@ import { StatusBadge } from "@/components/ui/status-badge";
 import { formatMoney, formatValidity } from "@/lib/format";
 import type { PAYMENT_TYPES, TRANSACTION_TYPES } from "@/server/vouchers/schema";
 import { ApplicabilityFields } from "@/components/coupons/applicability-fields";
+import { FieldError, FormError, fieldProps } from "@/components/ui/errors";
+import { describeError } from "@/lib/errors";
+import { VOUCHER_FIELD_HINTS, VOUCHER_FIELD_LABELS, voucherFormProblems } from "@/lib/voucher-form";
 import { useTRPC } from "@/trpc/client";
 
 const day = (n: number) => new Date(Date.now() + 8 * 3600_000 + n * 86_400_000).toISOString().slice(0, 10);
@@ -85,7 +89,7 @@ export function MoveInForm() {
       ) : (
         <form
           aria-label="Move a voucher into the pool"
-          className="flex flex-wrap items-end gap-3"
+          className="grid grid-cols-1 gap-3 sm:flex sm:flex-wrap sm:items-end"
           onSubmit={(e) => {
             e.preventDefault();
             move.mutate({
@@ -94,7 +98,7 @@ export function MoveInForm() {
             });
           }}
         >
-          <label className="text-sm">
+          <label className="min-w-0 text-sm">
             Voucher to move in (its whole balance)
             <select name="couponId" className={control} onChange={() => setKey(crypto.randomUUID())}>
               {movable.map((v) => (
@@ -136,15 +140,24 @@ export function GenerateForm() {
       },
     }),
   );
+  const [problems, setProblems] = useState<Record<string, string>>({});
+  const server = describeError(gen.error, VOUCHER_FIELD_HINTS, VOUCHER_FIELD_LABELS);
+  const errors = { ...(server?.fields ?? {}), ...problems };
+  const field = (name: string) => ({ id: `gen-${name}`, ...fieldProps(`gen-${name}`, errors[name]) });
+  const input = "mt-1 block w-full rounded border border-slate-300 bg-white px-2 py-1.5 text-sm";
   return (
     <Section title="Generate vouchers" id="generate">
       <form
         aria-label="Generate vouchers"
+        noValidate
         className="space-y-4"
         onSubmit={(e) => {
           e.preventDefault();
           const f = new FormData(e.currentTarget);
           const all = (name: string) => f.getAll(name).map(String);
+          const found = voucherFormProblems(f, { amount: "amount", quantity: true });
+          setProblems(found);
+          if (Object.keys(found).length > 0) return;
           gen.mutate({
             amount: String(f.get("amount")),
             quantity: Number(f.get("quantity") || 1),
@@ -164,52 +177,62 @@ export function GenerateForm() {
         }}
       >
         <div className="grid grid-cols-1 gap-4 sm:grid-cols-3">
-          <label className="text-sm">
-            Amount per voucher ({o.currency})
-            <input name="amount" required inputMode="decimal" className={`${control} w-full`} />
-          </label>
-          <label className="text-sm">
-            Quantity
+          <div className="text-sm">
+            <label htmlFor="gen-amount">Amount per voucher ({o.currency})</label>
+            <input name="amount" inputMode="decimal" className={input} {...field("amount")} />
+            <FieldError id="gen-amount-error" message={errors.amount} />
+          </div>
+          <div className="text-sm">
+            <label htmlFor="gen-quantity">Quantity</label>
             <input
               name="quantity"
-              type="number"
-              min={1}
-              max={100}
+              inputMode="numeric"
               defaultValue={1}
-              required
-              className={`${control} w-full`}
+              className={input}
+              {...field("quantity")}
             />
-          </label>
-          <label className="text-sm">
-            Limit on order amount (0 = none)
-            <input name="minOrder" defaultValue="0" inputMode="decimal" className={`${control} w-full`} />
-          </label>
-          <label className="text-sm">
-            Effective from (UTC+8)
+            <FieldError id="gen-quantity-error" message={errors.quantity} />
+          </div>
+          <div className="text-sm">
+            <label htmlFor="gen-minOrder">Limit on order amount (0 = none)</label>
+            <input
+              name="minOrder"
+              defaultValue="0"
+              inputMode="decimal"
+              className={input}
+              {...field("minOrder")}
+            />
+            <FieldError id="gen-minOrder-error" message={errors.minOrder} />
+          </div>
+          <div className="text-sm">
+            <label htmlFor="gen-effectiveFrom">Effective from (UTC+8)</label>
             <input
               name="effectiveFrom"
               type="date"
-              required
               defaultValue={day(0)}
-              className={`${control} w-full`}
+              className={input}
+              {...field("effectiveFrom")}
             />
-          </label>
-          <label className="text-sm">
-            Expires at the end of (UTC+8)
+            <FieldError id="gen-effectiveFrom-error" message={errors.effectiveFrom} />
+          </div>
+          <div className="text-sm">
+            <label htmlFor="gen-expiresOn">Expires at the end of (UTC+8)</label>
             <input
               name="expiresOn"
               type="date"
-              required
               defaultValue={day(90)}
-              className={`${control} w-full`}
+              className={input}
+              {...field("expiresOn")}
             />
-          </label>
-          <label className="text-sm">
-            Description
-            <input name="description" maxLength={200} className={`${control} w-full`} />
-          </label>
+            <FieldError id="gen-expiresOn-error" message={errors.expiresOn} />
+          </div>
+          <div className="text-sm">
+            <label htmlFor="gen-description">Description</label>
+            <input name="description" maxLength={200} className={input} {...field("description")} />
+            <FieldError id="gen-description-error" message={errors.description} />
+          </div>
         </div>
-        <ApplicabilityFields products={products} />
+        <ApplicabilityFields products={products} errors={errors} idPrefix="gen" />
         <fieldset className="text-sm">
           <legend className="font-medium">Share with member accounts</legend>
           {o.assignable.length === 0 ? (
@@ -228,7 +251,7 @@ export function GenerateForm() {
           {gen.isPending ? "Generating…" : "Generate vouchers"}
         </button>
       </form>
-      <ErrorAlert error={gen.error} />
+      <FormError error={server?.message ? server : null} onRetry={() => gen.reset()} />
       {gen.data && (
         <Done>
           Generated{" "}
@@ -275,7 +298,7 @@ export function PoolVouchers({ timeZone }: { timeZone: string }) {
       {items.length === 0 ? (
         <p className="text-sm text-slate-700">No vouchers generated from the pool yet.</p>
       ) : (
-        <div className="overflow-x-auto">
+        <TableScroll label="Scrollable table of pool vouchers">
           <table className="min-w-full text-left text-sm">
             <caption className="sr-only">Vouchers generated from the pool</caption>
             <thead className="bg-slate-100 text-xs uppercase text-slate-700">
@@ -312,7 +335,7 @@ export function PoolVouchers({ timeZone }: { timeZone: string }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </Section>
   );
@@ -369,7 +392,7 @@ function VoucherRow({
       <td className={td}>
         {v.sharedWith.length === 0
           ? "No accounts"
-          : v.sharedWith.map((s) => `${s.name} (${s.accountId})`).join(", ")}
+          : v.sharedWith.map((s) => `${s.name} (UID ${s.accountId})`).join(", ")}
       </td>
       <td className={`${td} min-w-64 space-y-2`}>
         {open && unshared.length > 0 && (
@@ -385,7 +408,7 @@ function VoucherRow({
             }}
           >
             <label className="text-xs">
-              Account to share {v.id} with
+              Share with
               <select name="accountId" className={control}>
                 {unshared.map((a) => (
                   <option key={a.accountId} value={a.accountId}>
@@ -394,7 +417,12 @@ function VoucherRow({
                 ))}
               </select>
             </label>
-            <button type="submit" className={secondary} disabled={assign.isPending}>
+            <button
+              type="submit"
+              className={secondary}
+              disabled={assign.isPending}
+              aria-label={`Assign ${v.id}`}
+            >
               Assign
             </button>
           </form>
@@ -411,9 +439,10 @@ function VoucherRow({
                   type="button"
                   className={primary}
                   disabled={reclaim.isPending}
+                  aria-label={`Confirm reclaim of ${v.id}`}
                   onClick={() => reclaim.mutate({ couponId: v.id, idempotencyKey: confirming })}
                 >
-                  Confirm reclaim of {v.id}
+                  Confirm reclaim
                 </button>
                 <button type="button" className={secondary} onClick={() => setConfirming(null)}>
                   Cancel
@@ -424,12 +453,13 @@ function VoucherRow({
             <button
               type="button"
               className={secondary}
+              aria-label={`Reclaim ${v.id}`}
               onClick={() => {
                 reclaim.reset();
                 setConfirming(crypto.randomUUID());
               }}
             >
-              Reclaim {v.id}
+              Reclaim
             </button>
           ))}
         <ErrorAlert error={reclaim.error ?? assign.error} />

@@ -2,6 +2,7 @@
 
 import { QueryErrorResetBoundary } from "@tanstack/react-query";
 import { Component, type ReactNode, Suspense } from "react";
+import { describeError, SERVER_FAILURE } from "@/lib/errors";
 
 type Props = { children: ReactNode; fallback?: ReactNode; onReset: () => void };
 class Boundary extends Component<Props, { error: Error | null }> {
@@ -14,7 +15,10 @@ class Boundary extends Component<Props, { error: Error | null }> {
     return (
       <div role="alert" className="rounded border border-red-200 bg-red-50 p-4 text-sm text-red-800">
         <p className="font-medium">We could not load this.</p>
-        <p className="mt-1">{this.state.error.message}</p>
+        <p className="mt-1">
+          {describeError(this.state.error as { message?: unknown; data?: unknown })?.message ??
+            SERVER_FAILURE}
+        </p>
         <button
           type="button"
           className="mt-3 rounded border border-red-300 bg-white px-3 py-1"

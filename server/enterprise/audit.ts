@@ -1,10 +1,11 @@
 import { sql } from "drizzle-orm";
 import { type DatabaseHandle, type Executor, rows } from "@/db/client";
 import { auditLog } from "@/db/schema";
-import { csvRecord } from "@/server/csv";
+import { csvRecord, neutralizeFormula } from "@/server/csv";
 import { BOM, batchStream, localDay } from "@/server/vouchers/export";
 import { iso } from "@/server/vouchers/queries";
 import type { Enterprise } from "./access";
+import { auditSentence, lookUpNames } from "./audit-text";
 
 export type AuditEntry = {
   enterpriseId: string;
@@ -36,6 +37,7 @@ type AuditDbRow = {
   at: string | Date;
   actorUserId: string | null;
   actorEmail: string | null;
+  actorName: string | null;
   action: string;
   targetType: string;
   targetId: string;
@@ -44,11 +46,14 @@ type AuditDbRow = {
   details: unknown;
 };
 
+const parseDetails = (d: unknown) =>
+  (typeof d === "string" ? JSON.parse(d) : (d ?? {})) as Record<string, unknown>;
+
 /** One page of an enterprise's audit log, newest first; keyset on the row id (no OFFSET). */
 export async function listAudit(db: Executor, ent: Enterprise, cursor: string | undefined, limit: number) {
   const found = await rows<AuditDbRow>(
     db,
-    sql`SELECT l.id, l.created_at AS at, l.actor_user_id AS "actorUserId", u.email AS "actorEmail",
+    sql`SELECT l.id, l.created_at AS at, l.actor_user_id AS "actorUserId", u.email AS "actorEmail", u.name AS "actorName",
                l.action, l.target_type AS "targetType", l.target_id AS "targetId",
                l.before_minor AS "beforeMinor", l.after_minor AS "afterMinor", l.details
         FROM audit_log l LEFT JOIN users u ON u.id = l.actor_user_id
@@ -58,23 +63,23 @@ export async function listAudit(db: Executor, ent: Enterprise, cursor: string | 
   const page = found.slice(0, limit);
   const last = page.at(-1);
   const num = (v: string | number | null) => (v === null ? null : Number(v));
+  const items = page.map((r) => ({
+    id: Number(r.id),
+    at: iso(r.at),
+    actorUserId: r.actorUserId,
+    actorEmail: r.actorEmail,
+    actorName: r.actorName,
+    action: r.action,
+    targetType: r.targetType,
+    targetId: r.targetId,
+    beforeMinor: num(r.beforeMinor),
+    afterMinor: num(r.afterMinor),
+    details: parseDetails(r.details),
+  }));
+  const names = await lookUpNames(db, items, ent.currency);
   return {
     currency: ent.currency,
-    items: page.map((r) => ({
-      id: Number(r.id),
-      at: iso(r.at),
-      actorUserId: r.actorUserId,
-      actorEmail: r.actorEmail,
-      action: r.action,
-      targetType: r.targetType,
-      targetId: r.targetId,
-      beforeMinor: num(r.beforeMinor),
-      afterMinor: num(r.afterMinor),
-      details: (typeof r.details === "string" ? JSON.parse(r.details) : (r.details ?? {})) as Record<
-        string,
-        unknown
-      >,
-    })),
+    items: items.map((i) => Object.assign(i, { sentence: auditSentence(i, names) })),
     nextCursor: found.length > limit && last ? String(last.id) : null,
   };
 }
@@ -88,12 +93,28 @@ export const AUDIT_HEADER = [
   "Before",
   "After",
   "Details",
+  "Description",
 ] as const;
 
 const BATCH = 1000;
 
-type ExportRow = { id: string | number } & Record<
-  "time" | "actor" | "action" | "target_type" | "target" | "before" | "after" | "details",
+type ExportRow = {
+  id: string | number;
+  raw_details: unknown;
+  before_minor: string | null;
+  after_minor: string | null;
+} & Record<
+  | "time"
+  | "actor"
+  | "action"
+  | "target_type"
+  | "target"
+  | "before"
+  | "after"
+  | "details"
+  | "raw_action"
+  | "raw_target_type"
+  | "raw_target",
   string | null
 >;
 
@@ -118,7 +139,9 @@ export function streamAudit(handle: DatabaseHandle, ent: Enterprise, timeZone: s
                  csv_safe(coalesce(u.email, l.actor_user_id)) AS actor, csv_safe(l.action) AS action,
                  csv_safe(l.target_type) AS target_type, csv_safe(l.target_id) AS target,
                  minor_to_decimal(l.before_minor) AS before, minor_to_decimal(l.after_minor) AS after,
-                 csv_safe(nullif(l.details::text, '{}')) AS details
+                 csv_safe(nullif(l.details::text, '{}')) AS details,
+                 l.action AS raw_action, l.target_type AS raw_target_type, l.target_id AS raw_target,
+                 l.details AS raw_details, l.before_minor::text AS before_minor, l.after_minor::text AS after_minor
           FROM audit_log l LEFT JOIN users u ON u.id = l.actor_user_id
           WHERE l.enterprise_id = ${ent.id} AND l.id > ${after}
           ORDER BY l.id LIMIT ${BATCH}`,
@@ -127,9 +150,28 @@ export function streamAudit(handle: DatabaseHandle, ent: Enterprise, timeZone: s
     done = !last || batch.length < BATCH;
     if (!last) return null;
     after = Number(last.id);
+    const facts = batch.map((r) => ({
+      action: r.raw_action ?? "",
+      targetType: r.raw_target_type ?? "",
+      targetId: r.raw_target ?? "",
+      details: parseDetails(r.raw_details),
+      beforeMinor: r.before_minor === null ? null : Number(r.before_minor),
+      afterMinor: r.after_minor === null ? null : Number(r.after_minor),
+    }));
+    const names = await lookUpNames(handle.db, facts, ent.currency);
     return batch
-      .map((r) =>
-        csvRecord([r.time, r.actor, r.action, r.target_type, r.target, r.before, r.after, r.details]),
+      .map((r, i) =>
+        csvRecord([
+          r.time,
+          r.actor,
+          r.action,
+          r.target_type,
+          r.target,
+          r.before,
+          r.after,
+          r.details,
+          neutralizeFormula(auditSentence(facts[i] as (typeof facts)[number], names)),
+        ]),
       )
       .join("");
   });

@@ -43,6 +43,9 @@ export const auditRow = z.object({
   at: z.string(),
   actorUserId: z.string().nullable(),
   actorEmail: z.string().nullable(),
+  actorName: z.string().nullable(),
+  /** The entry in words, with names and formatted money (R-UX-2). */
+  sentence: z.string(),
   action: z.string(),
   targetType: z.string(),
   targetId: z.string(),

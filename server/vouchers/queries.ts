@@ -48,6 +48,7 @@ export const listColumns = {
   expiresAt: coupons.expiresAt,
   issuedAt: coupons.issuedAt,
   status: statusSql,
+  scopes: coupons.scopes,
 };
 
 const SORT_COLUMN = {
@@ -71,12 +72,16 @@ const direct: Bind = (_name, value) => value;
  * row with every account, which doubled the 1 M-row export's database time).
  * The user and the own account are the only values: one prepared statement for any number of accounts.
  */
-function scopeWhere(bind: Bind, scope: AccountScope): SQL {
-  if (scope.kind === "account") return eq(coupons.accountId, bind("account", scope.accountId) as string);
+function scopeWhere(
+  bind: Bind,
+  scope: AccountScope,
+  column: SQL | typeof coupons.accountId = coupons.accountId,
+): SQL {
+  if (scope.kind === "account") return sql`${column} = ${bind("account", scope.accountId)}`;
   if (scope.kind === "session") {
     const { requested } = scope;
     return sessionScopeSql(
-      coupons.accountId,
+      column,
       bind("session", scope.sessionHash),
       requested === undefined
         ? null
@@ -86,7 +91,7 @@ function scopeWhere(bind: Bind, scope: AccountScope): SQL {
     );
   }
   const ids = viewableAccountIdsSql(bind("user", scope.userId), bind("own", scope.ownAccountId));
-  return sql`(${coupons.accountId} IN (${ids})) IS TRUE`;
+  return sql`(${column} IN (${ids})) IS TRUE`;
 }
 
 function filterWhereWith(bind: Bind, scope: AccountScope, f: ListFilters): SQL {
@@ -169,6 +174,7 @@ type ListTuple = [
   issuedAt: string,
   status: CouponStatus,
   sortValue: string,
+  scopes: ListRow["scopes"],
 ];
 
 /**
@@ -201,7 +207,7 @@ export async function listCoupons(db: Executor, scope: AccountScope, input: List
     const c = listColumns;
     const row = sql`json_build_array(${c.id}, ${c.accountId}, ${c.couponType}, ${c.currency}, ${c.nominalMinor},
       ${c.balanceMinor}, ${c.discountBps}, ${c.commodities}, ${c.minOrderMinor}, ${c.effectiveFrom}, ${c.expiresAt},
-      ${c.issuedAt}, ${c.status}, ${col}::text)`;
+      ${c.issuedAt}, ${c.status}, ${col}::text, ${coupons.scopes})`;
     const page = db
       .select({ r: sql`${row}`.as("r"), k: sql`${col}`.as("k"), i: sql`${coupons.id}`.as("i") })
       .from(coupons)
@@ -243,26 +249,67 @@ export async function listCoupons(db: Executor, scope: AccountScope, input: List
         expiresAt: iso(r[10]),
         issuedAt: iso(r[11]),
         status: r[12],
+        scopes: r[14],
       }),
     ),
     nextCursor,
   };
 }
 
-/** Totals above the table (R-LIST-4), over the same filter as the list; per currency. */
+/**
+ * Totals above the table (R-LIST-4), per currency, each saying exactly what it counts:
+ * - `listCount`: the vouchers matching the filters, every type and status (the table's rows,
+ *   the export's lines);
+ * - `spendable*`: what the account(s) can spend now, whatever the filters: Available cash vouchers
+ *   they own plus those other accounts share with them (R-POOL-3), each voucher once;
+ *   `shared*` is the shared part, `expiring30Minor` the part that expires within 30 days.
+ */
 export async function couponTotals(db: Executor, scope: AccountScope, f: ListFilters) {
-  const found = await rows<{ currency: string; count: string; available: string; expiring: string }>(
+  const cashAvailable = sql`${coupons.couponType} = 'Cash Coupon' AND ${statusIs("Available")}`;
+  const shareAccount = sql.raw('"coupon_shares"."account_id"');
+  const found = await rows<{
+    currency: string;
+    list_count: string;
+    spendable: string;
+    spendable_count: string;
+    shared: string;
+    shared_count: string;
+    expiring: string;
+  }>(
     db,
-    sql`SELECT ${coupons.currency} AS currency, count(*)::text AS count,
-          coalesce(sum(${coupons.balanceMinor}) FILTER (WHERE ${coupons.couponType} = 'Cash Coupon' AND ${statusIs("Available")}), 0)::text AS available,
-          coalesce(sum(${coupons.balanceMinor}) FILTER (WHERE ${coupons.couponType} = 'Cash Coupon' AND ${statusIs("Available")}
-                   AND ${coupons.expiresAt} <= now() + interval '30 days'), 0)::text AS expiring
-        FROM ${coupons} WHERE ${filterWhere(scope, f)} GROUP BY ${coupons.currency} ORDER BY 1`,
+    sql`WITH listed AS (
+          SELECT ${coupons.currency} AS currency, count(*) AS n FROM ${coupons}
+           WHERE ${filterWhere(scope, f)} GROUP BY 1),
+        own AS (
+          SELECT ${coupons.id} AS id, ${coupons.currency} AS currency, ${coupons.balanceMinor} AS balance,
+                 ${coupons.expiresAt} AS expires_at
+            FROM ${coupons} WHERE ${scopeWhere(direct, scope)} AND ${cashAvailable}),
+        shared AS (
+          SELECT DISTINCT ${coupons.id} AS id, ${coupons.currency} AS currency, ${coupons.balanceMinor} AS balance,
+                 ${coupons.expiresAt} AS expires_at
+            FROM ${couponShares} JOIN ${coupons} ON ${coupons.id} = ${couponShares.couponId}
+           WHERE ${scopeWhere(direct, scope, shareAccount)} AND ${cashAvailable}
+             AND ${coupons.id} NOT IN (SELECT id FROM own)),
+        spend AS (SELECT *, false AS is_shared FROM own UNION ALL SELECT *, true FROM shared),
+        totals AS (
+          SELECT currency, sum(balance) AS spendable, count(*) AS spendable_count,
+                 coalesce(sum(balance) FILTER (WHERE is_shared), 0) AS shared,
+                 count(*) FILTER (WHERE is_shared) AS shared_count,
+                 coalesce(sum(balance) FILTER (WHERE expires_at <= now() + interval '30 days'), 0) AS expiring
+            FROM spend GROUP BY currency)
+        SELECT coalesce(t.currency, l.currency) AS currency, coalesce(l.n, 0)::text AS list_count,
+               coalesce(t.spendable, 0)::text AS spendable, coalesce(t.spendable_count, 0)::text AS spendable_count,
+               coalesce(t.shared, 0)::text AS shared, coalesce(t.shared_count, 0)::text AS shared_count,
+               coalesce(t.expiring, 0)::text AS expiring
+          FROM totals t FULL JOIN listed l ON l.currency = t.currency ORDER BY 1`,
   );
   return found.map((r) => ({
     currency: r.currency,
-    count: Number(r.count),
-    availableMinor: Number(r.available),
+    listCount: Number(r.list_count),
+    spendableMinor: Number(r.spendable),
+    spendableCount: Number(r.spendable_count),
+    sharedMinor: Number(r.shared),
+    sharedCount: Number(r.shared_count),
     expiring30Minor: Number(r.expiring),
   }));
 }
@@ -349,16 +396,32 @@ export async function couponHistory(
   };
 }
 
-/** Balance over time for the chart (R-DET-4), thinned to at most `points` evenly spaced ledger rows. */
+/**
+ * Balance over time for the chart (R-DET-4). A history of at most `points` rows comes back whole
+ * (every change is drawn). A longer one is cut into `points / 4` equal runs of rows, and each run
+ * gives its first, last, lowest and highest balance (fewer when they coincide): at most `points`
+ * rows whose step line has the same shape, extremes included, as the full history's.
+ */
 export async function balanceSeries(db: Executor, couponId: string, points = 200) {
+  const buckets = Math.max(1, Math.floor(points / 4));
   const found = await rows<{ at: string | Date; balance: string }>(
     db,
     sql`WITH l AS (
-          SELECT created_at, balance_after_minor, row_number() OVER (ORDER BY created_at, id) AS rn,
-                 count(*) OVER () AS n
-          FROM ${couponLedger} WHERE coupon_id = ${couponId})
-        SELECT created_at AS at, balance_after_minor::text AS balance FROM l
-        WHERE rn = n OR rn % greatest(1, ceil(n::numeric / ${points})::bigint) = 1 ORDER BY rn`,
+          SELECT created_at, balance_after_minor AS b,
+                 row_number() OVER (ORDER BY created_at, id) AS rn, count(*) OVER () AS n
+          FROM ${couponLedger} WHERE coupon_id = ${couponId}),
+        m AS (
+          SELECT l.*, CASE WHEN n <= ${points}::bigint THEN rn ELSE (rn - 1) * ${buckets}::bigint / n END AS bucket
+          FROM l),
+        r AS (
+          SELECT m.*,
+                 row_number() OVER (PARTITION BY bucket ORDER BY rn) AS first_in,
+                 row_number() OVER (PARTITION BY bucket ORDER BY rn DESC) AS last_in,
+                 row_number() OVER (PARTITION BY bucket ORDER BY b, rn) AS min_in,
+                 row_number() OVER (PARTITION BY bucket ORDER BY b DESC, rn) AS max_in
+          FROM m)
+        SELECT created_at AS at, b::text AS balance FROM r
+        WHERE first_in = 1 OR last_in = 1 OR min_in = 1 OR max_in = 1 ORDER BY rn`,
   );
   return found.map((r) => ({ at: iso(r.at), balanceMinor: Number(r.balance) }));
 }

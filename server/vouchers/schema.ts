@@ -71,7 +71,7 @@ export const couponRow = z.object({
 export type CouponRow = z.infer<typeof couponRow>;
 
 /** A Coupons tab row: the table's columns only (R-LIST-1). */
-export const listRow = couponRow.omit({ scopes: true, paymentTypes: true, discountCapMinor: true });
+export const listRow = couponRow.omit({ paymentTypes: true, discountCapMinor: true });
 export type ListRow = z.infer<typeof listRow>;
 
 export const listOutput = z.object({ items: z.array(listRow), nextCursor: z.string().nullable() });

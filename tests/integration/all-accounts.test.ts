@@ -42,13 +42,12 @@ describe.each(eachDriver(drivers))(
 
     /** The totals of the accounts, each read alone (the operator may view any one account). */
     async function totalsOf(accounts: string[]) {
-      const sum = new Map<string, { count: number; availableMinor: number; expiring30Minor: number }>();
+      // The list counts add up; what can be spent does not (a voucher shared with two accounts is counted once).
+      const sum = new Map<string, { listCount: number }>();
       for (const accountId of accounts) {
         for (const t of await as("u-operator").coupons.totals({ accountId })) {
-          const s = sum.get(t.currency) ?? { count: 0, availableMinor: 0, expiring30Minor: 0 };
-          s.count += t.count;
-          s.availableMinor += t.availableMinor;
-          s.expiring30Minor += t.expiring30Minor;
+          const s = sum.get(t.currency) ?? { listCount: 0 };
+          s.listCount += t.listCount;
           sum.set(t.currency, s);
         }
       }
@@ -106,7 +105,10 @@ describe.each(eachDriver(drivers))(
         ids.push(...page.items.map((i) => i.id));
         cursor = page.nextCursor ?? undefined;
       } while (cursor);
-      const totals = await as(user).coupons.totals({ accountId: "all" });
+      const totals = (await as(user).coupons.totals({ accountId: "all" })).map((t) => ({
+        currency: t.currency,
+        listCount: t.listCount,
+      }));
       const res = await exportOf(user, "all");
       expect(res.status).toBe(200);
       const text = (await readAll(res.body as ReadableStream<Uint8Array>)).toString("utf8");

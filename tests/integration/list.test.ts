@@ -251,19 +251,36 @@ describe.each(eachDriver(drivers))("[%s] Coupons tab list", (_name, driver) => {
     const caller = callerFor(handle, "u-alice");
     const all = await allRows(handle, ACCOUNTS.alice);
     const now = (all[0] as OracleRow & { now: number }).now;
+    type T = {
+      listCount: number;
+      spendableMinor: number;
+      spendableCount: number;
+      sharedMinor: number;
+      sharedCount: number;
+      expiring30Minor: number;
+    };
+    const zero = (): T => ({
+      listCount: 0,
+      spendableMinor: 0,
+      spendableCount: 0,
+      sharedMinor: 0,
+      sharedCount: 0,
+      expiring30Minor: 0,
+    });
     for (const f of FILTERS) {
-      const matching = oracleFilter(all, f);
-      const byCurrency = new Map<
-        string,
-        { count: number; availableMinor: number; expiring30Minor: number }
-      >();
-      for (const r of matching) {
-        const t = byCurrency.get(r.currency) ?? { count: 0, availableMinor: 0, expiring30Minor: 0 };
-        t.count += 1;
-        if (r.couponType === "Cash Coupon" && r.status === "Available") {
-          t.availableMinor += r.balance;
-          if (r.expiresAt <= now + 30 * DAY) t.expiring30Minor += r.balance;
-        }
+      const byCurrency = new Map<string, T>();
+      // The list count follows the filters; what can be spent does not (Alice has no shared vouchers).
+      for (const r of oracleFilter(all, f)) {
+        const t = byCurrency.get(r.currency) ?? zero();
+        t.listCount += 1;
+        byCurrency.set(r.currency, t);
+      }
+      for (const r of all) {
+        if (r.couponType !== "Cash Coupon" || r.status !== "Available") continue;
+        const t = byCurrency.get(r.currency) ?? zero();
+        t.spendableMinor += r.balance;
+        t.spendableCount += 1;
+        if (r.expiresAt <= now + 30 * DAY) t.expiring30Minor += r.balance;
         byCurrency.set(r.currency, t);
       }
       const expected = [...byCurrency.entries()]
@@ -273,13 +290,24 @@ describe.each(eachDriver(drivers))("[%s] Coupons tab list", (_name, driver) => {
     }
   });
 
+  it("R-LIST-4 R-POOL-3: Bob's spendable total includes the pool vouchers shared with him", async () => {
+    const [usd] = await callerFor(handle, "u-bob").coupons.totals({});
+    const shared = (await callerFor(handle, "u-bob").coupons.shared()).filter(
+      (c) => c.status === "Available" && c.couponType === "Cash Coupon",
+    );
+    expect(shared.length).toBeGreaterThan(0);
+    expect(usd?.sharedCount).toBe(shared.length);
+    expect(usd?.sharedMinor).toBe(shared.reduce((n, c) => n + c.balanceMinor, 0));
+    expect(usd?.spendableMinor).toBeGreaterThan(usd?.sharedMinor ?? 0);
+  });
+
   it("R-LIST-4: Alice's unfiltered totals are non-trivial (available and expiring both > 0)", async () => {
     const [usd] = await callerFor(handle, "u-alice").coupons.totals({});
     expect(usd?.currency).toBe("USD");
-    expect(usd?.count).toBeGreaterThan(40);
-    expect(usd?.availableMinor).toBeGreaterThan(0);
+    expect(usd?.listCount).toBeGreaterThan(40);
+    expect(usd?.spendableMinor).toBeGreaterThan(0);
     expect(usd?.expiring30Minor).toBeGreaterThan(0);
-    expect(usd?.expiring30Minor).toBeLessThan(usd?.availableMinor ?? 0);
+    expect(usd?.expiring30Minor).toBeLessThan(usd?.spendableMinor ?? 0);
   });
 
   it("R-VOU-2: the SQL status (statusSql) agrees with deriveStatusOracle for every coupon", async () => {

@@ -1,11 +1,20 @@
+import { TRPCError } from "@trpc/server";
 import Link from "next/link";
 import { CouponsView } from "@/components/coupons/coupons-view";
 import { Loading, QueryBoundary } from "@/components/ui/query-boundary";
-import { parseListParams, searchParamsFromRecord } from "@/lib/coupon-list-params";
+import { parseListParamsLenient, searchParamsFromRecord, toSearch } from "@/lib/coupon-list-params";
 import { requireUser } from "@/server/auth/current";
+import { decodeCursor } from "@/server/vouchers/cursor";
 import { getQueryClient, HydrateClient, trpc } from "@/trpc/server";
 
 export const metadata = { title: "Coupons" };
+
+const Heading = () => (
+  <div className="mb-4">
+    <p className="text-sm text-slate-600">Account › Cards and Coupons</p>
+    <h1 className="text-2xl font-semibold">Coupons</h1>
+  </div>
+);
 
 export default async function CouponsPage({
   searchParams,
@@ -13,37 +22,63 @@ export default async function CouponsPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const user = await requireUser();
-  const parsed = parseListParams(searchParamsFromRecord(await searchParams));
-  if (!parsed.ok) {
+  const { value: state, stale } = parseListParamsLenient(searchParamsFromRecord(await searchParams));
+  if (state.cursor) {
+    try {
+      decodeCursor(state.cursor, `${state.sort}:${state.dir}`);
+    } catch {
+      stale.push("cursor");
+    }
+  }
+  const qc = getQueryClient();
+  const { limit: _l, cursor: _c, sort: _s, dir: _d, ...filters } = state;
+  if (stale.length === 0) {
+    // An account the user may not see (or a page that no longer exists) is bad URL state too: read
+    // the page here, so the answer is a sentence rather than an error in the browser.
+    try {
+      await Promise.all([
+        qc.fetchQuery(trpc.coupons.list.queryOptions(state)),
+        qc.fetchQuery(trpc.coupons.totals.queryOptions(filters)),
+      ]);
+    } catch (e) {
+      if (!(e instanceof TRPCError) || !["NOT_FOUND", "BAD_REQUEST"].includes(e.code)) throw e;
+      stale.push(state.accountId ? "account" : "page");
+    }
+  }
+  if (stale.length > 0) {
+    const keep = stale.includes("account") ? { ...state, accountId: undefined } : state;
+    const first = `/coupons${toSearch({ ...keep, cursor: undefined })}`;
     return (
-      <div role="alert" className="rounded border border-amber-300 bg-amber-50 p-4 text-sm">
-        <p className="font-medium">This link has a filter we do not understand.</p>
-        <p className="mt-1">{parsed.error}</p>
-        <Link href="/coupons" className="mt-2 inline-block underline">
-          Show all coupons
-        </Link>
-      </div>
+      <>
+        <Heading />
+        <div role="alert" className="max-w-2xl rounded border border-amber-300 bg-amber-50 p-4 text-sm">
+          <p className="font-medium">This link is out of date.</p>
+          <p className="mt-1">
+            {stale.includes("account")
+              ? "It points to an account you cannot view, or to a page of the list that no longer exists."
+              : "Part of it no longer matches the list (a page position or a filter we do not recognise)."}{" "}
+            Your other filters are kept.
+          </p>
+          <Link href={first} className="mt-3 inline-block font-medium text-blue-800 underline">
+            Show the first page
+          </Link>
+        </div>
+      </>
     );
   }
-  const { limit: _l, cursor: _c, sort: _s, dir: _d, ...filters } = parsed.value;
-  const qc = getQueryClient();
-  void qc.prefetchQuery(trpc.coupons.list.queryOptions(parsed.value));
-  void qc.prefetchQuery(trpc.coupons.totals.queryOptions(filters));
   void qc.prefetchQuery(trpc.catalog.products.queryOptions());
   void qc.prefetchQuery(trpc.coupons.accounts.queryOptions());
   void qc.prefetchQuery(trpc.coupons.shared.queryOptions());
   return (
     <HydrateClient>
-      <div className="mb-4">
-        <p className="text-sm text-slate-600">Account › Cards and Coupons</p>
-        <h1 className="text-2xl font-semibold">Coupons</h1>
-      </div>
+      <Heading />
       <QueryBoundary fallback={<Loading label="Loading your coupons…" />}>
         <CouponsView
-          state={parsed.value}
+          state={state}
           timeZone={user.timeZone}
           ownAccountId={user.accountId}
           canViewAll={user.role !== "operator"}
+          renderedAt={Date.now()}
         />
       </QueryBoundary>
     </HydrateClient>

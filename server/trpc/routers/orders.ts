@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { getOrder, listOrders, paymentOptions } from "@/server/orders/queries";
 import { refundOrder } from "@/server/orders/refund";
+import { refundPreview } from "@/server/orders/refund-preview";
 import { createOrderInput, orderId, ordersListInput, payInput, refundInput } from "@/server/orders/schema";
 import { createOrder, payOrder, renewOrder } from "@/server/orders/service";
 import { authedProcedure, router, sessionProcedure } from "../init";
@@ -27,6 +28,10 @@ export const ordersRouter = router({
   refund: authedProcedure
     .input(refundInput)
     .mutation(({ ctx, input }) => refundOrder(ctx.handle.db, ctx.user, input)),
+  /** What unsubscribing would refund, and how it splits under the rule in force; changes nothing. */
+  refundPreview: authedProcedure
+    .input(refundInput.omit({ idempotencyKey: true }))
+    .query(({ ctx, input }) => refundPreview(ctx.handle.db, ctx.user.accountId, input.orderId, input.amount)),
   /** One statement checks the session and pays (decision 009). */
   pay: sessionProcedure
     .input(payInput)

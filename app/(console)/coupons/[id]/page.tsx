@@ -6,7 +6,14 @@ import { requireUser } from "@/server/auth/current";
 import { couponId } from "@/server/vouchers/schema";
 import { getQueryClient, HydrateClient, trpc } from "@/trpc/server";
 
-export const metadata = { title: "Coupon Deduction Details" };
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
+  const parsed = couponId.safeParse((await params).id);
+  return {
+    title: parsed.success
+      ? `${parsed.data.toUpperCase()} · Coupon Deduction Details`
+      : "Coupon Deduction Details",
+  };
+}
 
 export default async function CouponDetailsPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requireUser();
@@ -26,16 +33,17 @@ export default async function CouponDetailsPage({ params }: { params: Promise<{ 
   return (
     <HydrateClient>
       <div className="mb-4">
-        <p className="text-sm text-slate-600">
+        <p className="text-sm text-slate-600 print:hidden">
           <Link href="/coupons" className="underline">
             Coupons
           </Link>{" "}
           › {id}
         </p>
         <h1 className="text-2xl font-semibold">Coupon Deduction Details</h1>
+        <p className="hidden text-sm print:block">Voucher {id}</p>
       </div>
       <QueryBoundary fallback={<Loading label="Loading voucher…" />}>
-        <CouponDetails id={id} timeZone={user.timeZone} />
+        <CouponDetails id={id} timeZone={user.timeZone} ownAccountId={user.accountId} />
       </QueryBoundary>
     </HydrateClient>
   );

@@ -6,7 +6,10 @@ import { requireUser } from "@/server/auth/current";
 import { orderId } from "@/server/orders/schema";
 import { getQueryClient, HydrateClient, trpc } from "@/trpc/server";
 
-export const metadata = { title: "Pay order" };
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
+  const parsed = orderId.safeParse((await params).id);
+  return { title: parsed.success ? `Pay order ${parsed.data.toUpperCase()}` : "Pay order" };
+}
 
 export default async function PayPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requireUser();
@@ -18,6 +21,7 @@ export default async function PayPage({ params }: { params: Promise<{ id: string
   } catch {
     notFound();
   }
+  void getQueryClient().prefetchQuery(trpc.catalog.products.queryOptions());
   return (
     <HydrateClient>
       <div className="mb-4">

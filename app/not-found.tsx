@@ -1,0 +1,18 @@
+import Link from "next/link";
+
+export const metadata = { title: "Page not found" };
+
+export default function NotFound() {
+  return (
+    <main className="flex min-h-screen items-center justify-center p-6">
+      <div className="w-full max-w-md rounded-lg border border-slate-200 bg-white p-8">
+        <p className="text-sm font-semibold text-brand-700">Expenses and Costs</p>
+        <h1 className="mt-1 text-xl font-semibold">Page not found</h1>
+        <p className="mt-2 text-sm text-slate-700">There is no page at this address.</p>
+        <Link href="/coupons" className="mt-4 inline-block text-blue-800 underline">
+          Go to Cards and Coupons
+        </Link>
+      </div>
+    </main>
+  );
+}

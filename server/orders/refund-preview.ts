@@ -1,0 +1,84 @@
+import { sql } from "drizzle-orm";
+import { type Executor, rows } from "@/db/client";
+import { DomainError, notFound } from "@/server/errors";
+import { parseMoneyInput, splitByWeights } from "@/server/money";
+import { iso } from "@/server/vouchers/queries";
+import { type RefundKind, refundRuleAt } from "./refund";
+
+/**
+ * What unsubscribing `amount` of a paid order would do, now, without doing it (read-only): the
+ * split between cash and voucher by the same largest-remainder rule as the refund itself, and
+ * whether the voucher part would come back under the dated rule in force (R-REF-1..5). The page
+ * shows it before the user confirms; the refund re-judges everything in its own transaction.
+ */
+export async function refundPreview(db: Executor, accountId: string, orderId: string, amount: string) {
+  const refundMinor = parseMoneyInput("Refund amount", amount);
+  if (refundMinor <= 0) throw new DomainError("INVALID_INPUT", "Refund amount: enter an amount above 0.00");
+  const [order] = await rows<{
+    status: string;
+    payment_type: string;
+    currency: string;
+    amount_minor: string;
+    voucher_minor: string;
+    cash_minor: string;
+    coupon_id: string | null;
+    is_resource_plan: boolean;
+    reclaimed: boolean | null;
+  }>(
+    db,
+    sql`SELECT o.status::text AS status, o.payment_type::text AS payment_type, o.currency,
+               o.amount_minor::text AS amount_minor, o.voucher_minor::text AS voucher_minor,
+               o.cash_minor::text AS cash_minor, o.coupon_id, p.is_resource_plan,
+               (SELECT c.reclaimed_at IS NOT NULL FROM coupons c WHERE c.id = o.coupon_id) AS reclaimed
+          FROM orders o JOIN products p ON p.code = o.product_code
+         WHERE o.id = ${orderId.toUpperCase()} AND o.account_id = ${accountId}`,
+  );
+  if (!order) throw notFound("Order");
+  if (order.status !== "Paid") {
+    throw new DomainError(
+      "ORDER_NOT_REFUNDABLE",
+      "This order cannot be unsubscribed: it is not paid, or was already refunded.",
+    );
+  }
+  const amountMinor = Number(order.amount_minor);
+  if (refundMinor > amountMinor) {
+    throw new DomainError("INVALID_INPUT", `Refund amount: at most the amount paid for the order`);
+  }
+  const kind: RefundKind = order.is_resource_plan
+    ? "resource_plan"
+    : order.payment_type === "Subscription"
+      ? "subscription"
+      : "pay_as_you_go";
+  const [cashMinor = 0, voucherShareMinor = 0] = splitByWeights(refundMinor, [
+    Number(order.cash_minor),
+    Number(order.voucher_minor),
+  ]);
+  const rule = await refundRuleAt(db, kind);
+  const [described] = rule.id
+    ? await rows<{ description: string; effective_from: string | Date }>(
+        db,
+        sql`SELECT description, effective_from FROM refund_rules WHERE id = ${rule.id}`,
+      )
+    : [];
+  const returns = rule.mode === "proportional" && order.coupon_id !== null && voucherShareMinor > 0;
+  return {
+    orderId: orderId.toUpperCase(),
+    currency: order.currency,
+    refundMinor,
+    cashMinor,
+    voucherShareMinor,
+    voucherReturnedMinor: returns ? voucherShareMinor : 0,
+    voucherForfeitedMinor: returns ? 0 : voucherShareMinor,
+    returnedTo: returns ? (order.reclaimed ? ("pool" as const) : ("voucher" as const)) : null,
+    couponId: order.coupon_id,
+    kind,
+    rule: described
+      ? {
+          id: rule.id,
+          mode: rule.mode,
+          description: described.description,
+          effectiveFrom: iso(described.effective_from),
+        }
+      : null,
+  };
+}
