@@ -184,12 +184,15 @@ export async function seed(db: Executor, now = new Date()): Promise<void> {
       enterpriseId: "ent-acme",
       financialAccountId: ACCOUNTS.acme,
       memberAccountId: ACCOUNTS.bob,
+      // Managed since before the pool vouchers they spend from were generated (issue 10, point 10).
+      createdAt: at(-180).toISOString(),
     },
     {
       id: "fr-acme-carol",
       enterpriseId: "ent-acme",
       financialAccountId: ACCOUNTS.acme,
       memberAccountId: ACCOUNTS.carol,
+      createdAt: at(-180).toISOString(),
     },
   ]);
   await db.insert(s.adminPermissions).values([
