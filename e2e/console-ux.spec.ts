@@ -325,6 +325,13 @@ test("R-MATCH-6 R-MATCH-8: 'Do not use a voucher' survives a reload; a renewal w
   await expect(page.getByRole("button", { name: `Renew order ${orderId}` })).toHaveCount(0);
   await page.getByRole("link", { name: `Pay the renewal of order ${orderId} (${renewal})` }).click();
   await expect(page).toHaveURL(new RegExp(`/orders/${renewal}/pay`));
+  // A pending order can be cancelled (after a confirmation); it then cannot be paid.
+  await page.goto("/orders");
+  page.once("dialog", (d) => d.accept());
+  await page.getByRole("button", { name: `Cancel order ${renewal}` }).click();
+  const row = page.getByRole("row").filter({ hasText: renewal });
+  await expect(row).toContainText("Cancelled");
+  await expect(page.getByRole("link", { name: `Pay order ${renewal}` })).toHaveCount(0);
 });
 
 // 11 and 12

@@ -122,6 +122,12 @@ export function OrdersTable({ timeZone }: { timeZone: string }) {
   const renew = useMutation(
     trpc.orders.renew.mutationOptions({ onSuccess: (o) => router.push(`/orders/${o.id}/pay`) }),
   );
+  const queryClient = useQueryClient();
+  const cancel = useMutation(
+    trpc.orders.cancel.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.orders.list.queryKey() }),
+    }),
+  );
   const [unsubscribing, setUnsubscribing] = useState<NonNullable<typeof page>["items"][number] | null>(null);
   // A renewal already waiting for payment is offered again rather than a second one created.
   const pendingRenewal = new Map(
@@ -136,6 +142,7 @@ export function OrdersTable({ timeZone }: { timeZone: string }) {
       </h2>
       <div className="px-4">
         <FormError error={describeError(renew.error)} onRetry={() => renew.reset()} />
+        <FormError error={describeError(cancel.error)} onRetry={() => cancel.reset()} />
       </div>
       <TableScroll label="Scrollable table of orders">
         <table className="min-w-full text-left text-sm">
@@ -220,6 +227,20 @@ export function OrdersTable({ timeZone }: { timeZone: string }) {
                     >
                       Pay
                     </Link>
+                  )}
+                  {o.status === "Pending Payment" && (
+                    <button
+                      type="button"
+                      className="ml-3 text-blue-800 underline disabled:opacity-60"
+                      aria-label={`Cancel order ${o.id}`}
+                      disabled={cancel.isPending}
+                      onClick={() => {
+                        if (window.confirm(`Cancel order ${o.id}? It can no longer be paid.`))
+                          cancel.mutate({ id: o.id });
+                      }}
+                    >
+                      {cancel.isPending && cancel.variables?.id === o.id ? "Cancelling…" : "Cancel"}
+                    </button>
                   )}
                   {o.status === "Paid" &&
                     o.paymentType === "Subscription" &&

@@ -85,6 +85,32 @@ export async function renewOrder(db: Db, actor: Actor, orderId: string) {
   });
 }
 
+/**
+ * Cancels a pending order (issue 10, point 10): only the owner's, only while it waits for payment.
+ * The row lock makes it race-safe with a payment: whichever locks first wins; the other sees the new
+ * status (a payment of a cancelled order is refused as not payable; cancelling a paid one is refused).
+ * Cancelling twice answers the same.
+ */
+export async function cancelOrder(db: Db, actor: Actor, orderId: string) {
+  return db.transaction(async (tx) => {
+    const [o] = await tx
+      .select({ id: orders.id, status: orders.status })
+      .from(orders)
+      .where(and(eq(orders.id, orderId.toUpperCase()), eq(orders.accountId, actor.accountId)))
+      .for("update");
+    if (!o) throw notFound("Order");
+    if (o.status === "Cancelled") return { id: o.id, status: "Cancelled" as const };
+    if (o.status !== "Pending Payment") {
+      throw new DomainError(
+        "ORDER_NOT_PAYABLE",
+        `This order is ${o.status.toLowerCase()}; only an order waiting for payment can be cancelled.`,
+      );
+    }
+    await tx.update(orders).set({ status: "Cancelled" }).where(eq(orders.id, o.id));
+    return { id: o.id, status: "Cancelled" as const };
+  });
+}
+
 export type PayResult = {
   orderId: string;
   status: "Paid";

@@ -43,6 +43,7 @@ const PROTECTED: Record<string, (c: Caller) => Promise<unknown>> = {
       amount: "10.00",
     }),
   "orders.renew": (c) => c.orders.renew({ id: "ORD-202600001" }),
+  "orders.cancel": (c) => c.orders.cancel({ id: "ORD-202600001" }),
   "orders.paymentOptions": (c) => c.orders.paymentOptions({ id: "ORD-202600001" }),
   "orders.pay": (c) =>
     c.orders.pay({

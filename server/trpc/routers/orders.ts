@@ -3,7 +3,7 @@ import { getOrder, listOrders, paymentOptions } from "@/server/orders/queries";
 import { refundOrder } from "@/server/orders/refund";
 import { refundPreview } from "@/server/orders/refund-preview";
 import { createOrderInput, orderId, ordersListInput, payInput, refundInput } from "@/server/orders/schema";
-import { createOrder, payOrder, renewOrder } from "@/server/orders/service";
+import { cancelOrder, createOrder, payOrder, renewOrder } from "@/server/orders/service";
 import { authedProcedure, router, sessionProcedure } from "../init";
 
 /** Orders act on the caller's own account: paying is for the account that owns the order. */
@@ -17,6 +17,10 @@ export const ordersRouter = router({
   create: authedProcedure
     .input(createOrderInput)
     .mutation(({ ctx, input }) => createOrder(ctx.handle.db, ctx.user, input)),
+  /** A pending order the customer no longer wants. */
+  cancel: authedProcedure
+    .input(z.object({ id: orderId }))
+    .mutation(({ ctx, input }) => cancelOrder(ctx.handle.db, ctx.user, input.id)),
   renew: authedProcedure
     .input(z.object({ id: orderId }))
     .mutation(({ ctx, input }) => renewOrder(ctx.handle.db, ctx.user, input.id)),
