@@ -42,8 +42,7 @@ SELECT 'BL-' || lpad(a::text, 6, '0') || '-' || lpad(h::text, 4, '0'),
        'BILL-' || replace('${CYCLE}', '-', '') || '-B' || lpad(a::text, 6, '0'),
        (ARRAY['ecs', 'oss', 'rds'])[1 + h % 3], 1 + ((a * 31 + h * 17) % 2000),
        timestamptz '2026-09-30 16:00:00+00' + make_interval(hours => h), 'hourly usage'
-  FROM generate_series(1, ${ACCOUNTS}) a, generate_series(0, ${LINES - 1}) h;
-VACUUM ANALYZE;`;
+  FROM generate_series(1, ${ACCOUNTS}) a, generate_series(0, ${LINES - 1}) h;`;
 
 /**
  * The floor: the whole cycle in one statement. Same ranking (voucher_priority order is largest
@@ -100,6 +99,7 @@ async function main() {
   const load = postgres(url(DB_APP), { max: 1, onnotice: () => {} });
   let t0 = now();
   await load.unsafe(DATA_SQL).simple();
+  await load.unsafe("VACUUM ANALYZE");
   const loadMs = now() - t0;
   const pgVersion = (await load<{ v: string }[]>`SELECT current_setting('server_version') AS v`)[0]?.v ?? "?";
   const sb = (await load<{ v: string }[]>`SELECT current_setting('shared_buffers') AS v`)[0]?.v;
