@@ -370,6 +370,13 @@ test("R-MATCH-3 R-MATCH-4: recommended and 'Do not use' come first, a few more t
   await expect(
     unavailable.getByText(/^Applies to Renewal only; this order is a New Purchase\.$/).first(),
   ).toBeVisible();
+  // 9: discount coupons are listed as unavailable, saying why (decision 013).
+  await expect(unavailable.getByText("CP-DISC-0012")).toBeVisible();
+  await expect(
+    unavailable
+      .getByText("A discount coupon takes a percentage off when an order is placed; it cannot pay an order.")
+      .first(),
+  ).toBeVisible();
 });
 
 // 13

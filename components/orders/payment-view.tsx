@@ -47,6 +47,8 @@ export function reasonText(
 ): string {
   const list = (xs: string[]) => xs.map((c) => names.get(c) ?? c).join(", ");
   switch (code) {
+    case "DISCOUNT_COUPON":
+      return "A discount coupon takes a percentage off when an order is placed; it cannot pay an order.";
     case "RECLAIMED":
       return "Reclaimed to the enterprise's quota pool: it can no longer be used.";
     case "EXPIRED":
