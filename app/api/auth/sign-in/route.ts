@@ -1,5 +1,7 @@
 import { sessionCookie } from "@/server/auth/cookies";
 import { signIn } from "@/server/auth/session";
+import { DomainError } from "@/server/errors";
+import { NUL_MESSAGE, safeNextPath } from "@/server/http/guard";
 import { errorResponse, publicRoute } from "@/server/http/route";
 
 /**
@@ -21,11 +23,14 @@ export const POST = publicRoute(async (req, { handle }) => {
       email = String(form.get("email") ?? "");
       password = String(form.get("password") ?? "");
       const n = String(form.get("next") ?? "");
-      if (n.startsWith("/") && !n.startsWith("//")) next = n;
+      // Only a path on this console, after URL parsing (R-SEC-3); CR/LF and the like are a 400.
+      if (n) next = safeNextPath(n, req.url);
     }
-  } catch {
+  } catch (e) {
+    if (e instanceof DomainError) throw e;
     return errorResponse("BAD_REQUEST", "Send an email and a password.");
   }
+  if (email.includes("\0") || password.includes("\0")) throw new DomainError("INVALID_INPUT", NUL_MESSAGE);
   const token = email && password && password.length <= 200 ? await signIn(handle.db, email, password) : null;
   if (!token) {
     if (isJson) return errorResponse("UNAUTHORIZED", "Wrong email or password.");
