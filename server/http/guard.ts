@@ -1,3 +1,4 @@
+import { serverEnv } from "@/server/env";
 import { DomainError } from "@/server/errors";
 
 /**
@@ -64,20 +65,12 @@ export function checkUrl(url: URL): void {
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-/** Origins besides the request's own that may send state-changing requests (APP_ORIGINS). */
-function extraOrigins(): string[] {
-  return (process.env.APP_ORIGINS ?? "")
-    .split(",")
-    .map((o) => o.trim().replace(/\/$/, ""))
-    .filter(Boolean);
-}
-
 /**
  * The console's own origin for this request: the URL the server was asked for (Next builds it from
  * the Host header), plus any configured in APP_ORIGINS (a console behind a proxy that rewrites Host).
  */
 function ownOrigins(req: Request): Set<string> {
-  const own = new Set<string>(extraOrigins());
+  const own = new Set<string>(serverEnv().appOrigins);
   const url = new URL(req.url);
   own.add(url.origin);
   const host = req.headers.get("host");
