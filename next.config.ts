@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { API_CSP, SECURITY_HEADERS } from "./lib/security-headers";
 
 const config: NextConfig = {
   // PGlite loads its WASM and data files from its own package folder; bundling it breaks that.
@@ -6,6 +7,21 @@ const config: NextConfig = {
   poweredByHeader: false,
   // `npm test` type-checks the whole project (tsc --noEmit) as its own step; not again inside the build.
   typescript: { ignoreBuildErrors: true },
+  // R-SEC-5: nosniff, Referrer-Policy and no framing on every answer; API answers may run nothing
+  // and are not cached (the door and the tRPC endpoint also say no-store); pages get their
+  // nonce-based CSP from proxy.ts.
+  async headers() {
+    return [
+      { source: "/:path*", headers: SECURITY_HEADERS },
+      {
+        source: "/api/:path*",
+        headers: [
+          { key: "Content-Security-Policy", value: API_CSP },
+          { key: "Cache-Control", value: "no-store" },
+        ],
+      },
+    ];
+  },
 };
 
 export default config;

@@ -1,8 +1,14 @@
 import Link from "next/link";
+import { connection } from "next/server";
 
 export const metadata = { title: "Page not found" };
 
-export default function NotFound() {
+/**
+ * The 404 page, rendered per request (not prerendered) so that it carries the request's CSP nonce
+ * like every other page (R-SEC-5): a static page's scripts would have no nonce and be blocked.
+ */
+export default async function NotFound() {
+  await connection();
   return (
     <main className="flex min-h-screen items-center justify-center p-6">
       <div className="w-full max-w-md rounded-lg border border-slate-200 bg-white p-8">

@@ -1,5 +1,4 @@
 import { sql } from "drizzle-orm";
-import { hashPassword } from "@/server/auth/password";
 import type { Db, Executor } from "./client";
 import * as s from "./schema";
 
@@ -8,6 +7,12 @@ import * as s from "./schema";
  * PRNG); dates are relative to the moment of seeding, so every status exists whenever it runs.
  */
 export const DEMO_PASSWORD = "demo-password";
+/**
+ * DEMO_PASSWORD hashed once with today's scrypt cost (N=2^17; server/auth/password.ts): hashing it
+ * on every seed would cost each test database about a second. A public password, a public hash.
+ */
+export const DEMO_PASSWORD_HASH =
+  "scrypt$131072$8$1$u81EIszS2uZT3JIOpnyiXg$6AX0kG-YEL9PKYB57g8PFNmfAJsOQ0y7aQooGZOIF70";
 export const ACCOUNTS = {
   operator: "1000000000000001",
   alice: "5000000000000101",
@@ -125,7 +130,7 @@ export async function seed(db: Executor, now = new Date()): Promise<void> {
     { id: ACCOUNTS.carol, name: "Carol Wang (Acme)" },
     { id: ACCOUNTS.dave, name: "Dave Zhou (Acme)" },
   ]);
-  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const passwordHash = DEMO_PASSWORD_HASH;
   await db.insert(s.users).values(DEMO_USERS.map((u) => ({ ...u, passwordHash })));
 
   await db.insert(s.products).values([

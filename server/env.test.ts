@@ -21,6 +21,8 @@ describe("server configuration (server/env.ts)", () => {
       pgPoolMax: 10,
       seedDemo: true,
       exportMaxConcurrent: 8,
+      appOrigins: [],
+      trustedProxyHops: 0,
     });
   });
 
@@ -43,6 +45,8 @@ describe("server configuration (server/env.ts)", () => {
         PG_POOL_MAX: "25",
         SEED_DEMO: "false",
         EXPORT_MAX_CONCURRENT: "1",
+        APP_ORIGINS: "https://console.example.com, http://127.0.0.1:3000",
+        TRUSTED_PROXY_HOPS: "1",
       }),
     ).toEqual({
       databaseUrl: "postgres://postgres@127.0.0.1:5432/vouchers",
@@ -50,7 +54,10 @@ describe("server configuration (server/env.ts)", () => {
       pgPoolMax: 25,
       seedDemo: false,
       exportMaxConcurrent: 1,
+      appOrigins: ["https://console.example.com", "http://127.0.0.1:3000"],
+      trustedProxyHops: 1,
     });
+    expect(() => parseServerEnv({ APP_ORIGINS: "https://x.example/path" })).toThrow(/APP_ORIGINS/);
     expect(parseServerEnv({ PGLITE_DIR: "/tmp/pg", SEED_DEMO: "true" })).toMatchObject({
       pgliteDir: "/tmp/pg",
       seedDemo: true,

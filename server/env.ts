@@ -46,6 +46,22 @@ const schema = z.object({
     .transform((v) => v !== "false"),
   /** CSV exports running at once per process on PostgreSQL (each holds its own connection); beyond it, 503. */
   EXPORT_MAX_CONCURRENT: wholeNumber(1, 1000, 8),
+  /**
+   * Origins besides the request's own that may send state-changing requests (R-SEC-3), comma
+   * separated, e.g. "https://console.example.com" for a console behind a proxy that rewrites Host.
+   */
+  APP_ORIGINS: z
+    .string()
+    .regex(
+      /^https?:\/\/[^\s,/]+(,\s*https?:\/\/[^\s,/]+)*$/,
+      "must be comma-separated origins like https://console.example.com (no path)",
+    )
+    .optional(),
+  /**
+   * Proxies in front of the app that append to X-Forwarded-For; the client address for the sign-in
+   * limit is that many entries from the right (R-SEC-4, decision 014).
+   */
+  TRUSTED_PROXY_HOPS: wholeNumber(0, 10, 0),
 });
 
 export type ServerEnv = {
@@ -55,6 +71,8 @@ export type ServerEnv = {
   pgPoolMax: number;
   seedDemo: boolean;
   exportMaxConcurrent: number;
+  appOrigins: string[];
+  trustedProxyHops: number;
 };
 
 export const ENV_KEYS = Object.keys(schema.shape) as (keyof typeof schema.shape)[];
@@ -90,6 +108,11 @@ export function parseServerEnv(source: Record<string, string | undefined> = proc
     pgPoolMax: e.PG_POOL_MAX,
     seedDemo: e.SEED_DEMO,
     exportMaxConcurrent: e.EXPORT_MAX_CONCURRENT,
+    appOrigins: (e.APP_ORIGINS ?? "")
+      .split(",")
+      .map((o) => o.trim())
+      .filter(Boolean),
+    trustedProxyHops: e.TRUSTED_PROXY_HOPS,
   };
 }
 

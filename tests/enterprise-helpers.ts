@@ -2,8 +2,7 @@ import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { expect } from "vitest";
 import { type DatabaseHandle, type Executor, rows } from "@/db/client";
-import { ACCOUNTS, DEMO_PASSWORD } from "@/db/seed";
-import { hashPassword } from "@/server/auth/password";
+import { ACCOUNTS, DEMO_PASSWORD_HASH } from "@/db/seed";
 import type { SessionUser } from "@/server/auth/session";
 import { createCaller } from "@/server/trpc/root";
 import { callerFor, type DemoUserId } from "./helpers";
@@ -163,7 +162,7 @@ export async function makeUser(
   if (opts.newAccount) {
     await db.execute(sql`INSERT INTO accounts (id, name) VALUES (${u.accountId}, ${u.accountName})`);
   }
-  const hash = await hashPassword(DEMO_PASSWORD);
+  const hash = DEMO_PASSWORD_HASH;
   await db.execute(
     sql`INSERT INTO users (id, email, name, password_hash, account_id) VALUES (${u.userId}, ${u.email}, ${u.accountName}, ${hash}, ${u.accountId})`,
   );

@@ -1,5 +1,6 @@
 import { redirect } from "next/navigation";
 import { currentUser } from "@/server/auth/current";
+import { tooManyAttempts } from "@/server/auth/throttle";
 
 export const metadata = { title: "Sign in" };
 
@@ -11,6 +12,7 @@ export default async function SignInPage({
   if (await currentUser()) redirect("/coupons");
   const sp = await searchParams;
   const failed = sp.error === "invalid";
+  const wait = sp.error === "throttled" ? Math.min(Math.max(Number(sp.wait) || 1, 1), 60) : null;
   return (
     <main className="flex min-h-screen items-center justify-center p-6">
       <div className="w-full max-w-sm rounded-lg border border-slate-200 bg-white p-8 shadow-sm">
@@ -22,6 +24,14 @@ export default async function SignInPage({
             className="mt-4 rounded border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800"
           >
             Wrong email or password. Check both and try again.
+          </p>
+        )}
+        {wait !== null && (
+          <p
+            role="alert"
+            className="mt-4 rounded border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800"
+          >
+            {tooManyAttempts(wait)}
           </p>
         )}
         <form method="post" action="/api/auth/sign-in" className="mt-6 space-y-4">

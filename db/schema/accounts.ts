@@ -1,5 +1,15 @@
 import { relations, sql } from "drizzle-orm";
-import { boolean, check, index, pgEnum, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
 
 /** A billing account (an Alibaba-style UID). Owns vouchers, orders and bills. */
 export const accounts = pgTable("accounts", {
@@ -44,8 +54,18 @@ export const sessions = pgTable(
     expiresAt: timestamp({ withTimezone: true, mode: "string" }).notNull(),
     createdAt: timestamp({ withTimezone: true, mode: "string" }).notNull().defaultNow(),
   },
-  (t) => [index("sessions_user_idx").on(t.userId)],
+  (t) => [index("sessions_user_idx").on(t.userId), index("sessions_expires_idx").on(t.expiresAt)],
 );
+
+/**
+ * Sign-in attempts per key in a fixed window (R-SEC-4, decision 014): "account:<email>" and
+ * "address:<client>". In the database, so the limit holds across processes.
+ */
+export const signInThrottle = pgTable("sign_in_throttle", {
+  key: text().primaryKey(),
+  windowStart: timestamp({ withTimezone: true, mode: "string" }).notNull().defaultNow(),
+  attempts: integer().notNull().default(0),
+});
 
 /** Enterprise Account Center (R-ENT-1): enabled by a master account. */
 export const enterprises = pgTable("enterprises", {

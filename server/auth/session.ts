@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from "node:crypto";
-import { and, eq, gt, sql } from "drizzle-orm";
+import { and, eq, gt, lte, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { preparedQuery } from "@/db/prepared";
 import { accounts, sessions, users } from "@/db/schema";
-import { verifyPassword } from "./password";
+import { hashPassword, needsRehash, verifyPassword } from "./password";
+import { attemptSucceeded, purgeThrottle, takeAttempt, throttleKeys } from "./throttle";
 
 export const SESSION_COOKIE = "vc_session";
 export const SESSION_DAYS = 7;
@@ -46,6 +47,15 @@ export async function signIn(db: Executor, email: string, password: string): Pro
   // Hash anyway when the user is unknown, so timing does not tell which emails exist.
   const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
   if (!user || !ok) return null;
+  // A hash made with an older, lower cost is replaced now that we know the password (issue 11).
+  if (needsRehash(user.passwordHash)) {
+    await db
+      .update(users)
+      .set({ passwordHash: await hashPassword(password) })
+      .where(and(eq(users.id, user.id), eq(users.passwordHash, user.passwordHash)));
+  }
+  // Expired sessions are purged as sessions are made (an indexed delete, a few rows at a time).
+  await purgeExpiredSessions(db);
   const token = randomBytes(32).toString("base64url");
   await db.insert(sessions).values({
     tokenHash: hashToken(token),
@@ -53,6 +63,38 @@ export async function signIn(db: Executor, email: string, password: string): Pro
     expiresAt: sql`now() + make_interval(days => ${SESSION_DAYS})` as unknown as string,
   });
   return token;
+}
+
+/** Deletes sessions (and sign-in windows) that ended; returns how many sessions went. */
+export async function purgeExpiredSessions(db: Executor): Promise<number> {
+  const gone = await db
+    .delete(sessions)
+    .where(lte(sessions.expiresAt, sql`now()`))
+    .returning({ tokenHash: sessions.tokenHash });
+  await purgeThrottle(db);
+  return gone.length;
+}
+
+export type SignInOutcome = { token: string } | { wrong: true } | { waitMinutes: number };
+
+/**
+ * Sign-in through the limit (R-SEC-4): the attempt is counted per account and per client address
+ * before the password is checked; over the limit, the answer is how long to wait and the password
+ * is not even checked.
+ */
+export async function attemptSignIn(
+  db: Executor,
+  email: string,
+  password: string,
+  address: string | null,
+): Promise<SignInOutcome> {
+  const keys = throttleKeys(email, address);
+  const wait = await takeAttempt(db, keys);
+  if (wait !== null) return { waitMinutes: wait };
+  const token = await signIn(db, email, password);
+  if (!token) return { wrong: true };
+  await attemptSucceeded(db, keys);
+  return { token };
 }
 
 export async function signOut(db: Executor, token: string): Promise<void> {
@@ -95,4 +137,4 @@ export function readSessionCookie(cookieHeader: string | null): string | undefin
   return undefined;
 }
 
-const DUMMY_HASH = "scrypt$16384$8$1$c2FsdHNhbHRzYWx0c2FsdA$ZHVtbXlkdW1teWR1bW15ZHVtbXlkdW1teWR1bW15ZHU";
+const DUMMY_HASH = "scrypt$131072$8$1$c2FsdHNhbHRzYWx0c2FsdA$ZHVtbXlkdW1teWR1bW15ZHVtbXlkdW1teWR1bW15ZHU";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_YEAR, MIN_YEAR } from "@/server/vouchers/schema";
 
 /** The account(s) to show: one UID, or "all" the caller may see (R-LIST-5, R-ENT-3); default their own. */
 const accountInput = z.object({ accountId: z.string().trim().min(1).max(64).optional() });
@@ -37,7 +38,10 @@ export const recordUsageInput = z.object({
   /** Decimal string, e.g. "1.25"; parsed exactly into minor units. */
   amount: z.string().min(1).max(24),
   /** When the usage happened (ISO-8601 with an offset); it decides the billing cycle. */
-  usageAt: z.iso.datetime({ offset: true }),
+  usageAt: z.iso.datetime({ offset: true }).refine((v) => {
+    const y = new Date(v).getUTCFullYear();
+    return y >= MIN_YEAR && y <= MAX_YEAR;
+  }, `Use an instant between ${MIN_YEAR} and ${MAX_YEAR}`),
   description: z.string().trim().max(200).default(""),
 });
 export type RecordUsageInput = z.infer<typeof recordUsageInput>;

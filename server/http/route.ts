@@ -8,6 +8,16 @@ import { DomainError, SERVER_FAILURE_MESSAGE } from "@/server/errors";
 import { accountScope, type Context, domainTRPCError, sessionUser } from "@/server/trpc/init";
 import { couponId } from "@/server/vouchers/schema";
 import { errorResponse } from "./errors";
+import { CROSS_SITE_MESSAGE, checkUrl, containsNul, crossSiteReason, NUL_MESSAGE } from "./guard";
+
+/** A path for the server log, whatever the URL holds. */
+const safePath = (url: string) => {
+  try {
+    return new URL(url).pathname.slice(0, 200);
+  } catch {
+    return "(bad url)";
+  }
+};
 
 export { errorResponse } from "./errors";
 
@@ -60,7 +70,7 @@ export type RouteHandler<P = Record<string, never>> = {
   /** Which step of the ladder guards this handler (the coverage test checks every route has one). */
   readonly [DOOR]: DoorKind;
   /** The same handler on a given database: tests call route handlers with their own. */
-  serve(handle: DatabaseHandle, req: Request, params?: P): Promise<Response>;
+  serve(handle: DatabaseHandle, req: Request, params?: P | Promise<P>): Promise<Response>;
 };
 
 /** The door's kind of a route module's export, or null when it was not built here. */
@@ -73,15 +83,44 @@ function door<P, C>(
   resolve: (req: Request, base: PublicContext<P>) => Promise<C>,
   handler: (req: Request, ctx: C) => Promise<Response> | Response,
 ): RouteHandler<P> {
-  const serve = async (handle: DatabaseHandle | Promise<DatabaseHandle>, req: Request, params?: P) => {
+  const serve = async (
+    handle: DatabaseHandle | Promise<DatabaseHandle>,
+    req: Request,
+    params?: P | Promise<P>,
+  ): Promise<Response> => {
     try {
-      return await handler(req, await resolve(req, { handle: await handle, params: params ?? ({} as P) }));
+      // Hostile input, refused as a class before anything is read (issue 11, server/http/guard.ts).
+      checkUrl(new URL(req.url));
+      const crossSite = crossSiteReason(req);
+      if (crossSite) return errorResponse("FORBIDDEN", CROSS_SITE_MESSAGE);
+      let p: P;
+      try {
+        p = (await params) ?? ({} as P);
+      } catch {
+        throw new DomainError(
+          "INVALID_INPUT",
+          "The address is not valid (a bad %-encoding). Check the link.",
+        );
+      }
+      if (containsNul(p)) throw new DomainError("INVALID_INPUT", NUL_MESSAGE);
+      const res = await handler(req, await resolve(req, { handle: await handle, params: p }));
+      // API answers are never cached (R-SEC-5); a download that chose its own policy keeps it.
+      if (res.headers.has("Cache-Control")) return res;
+      try {
+        res.headers.set("Cache-Control", "no-store");
+        return res;
+      } catch {
+        // Immutable headers (Response.redirect): the same answer with a copy of them.
+        const headers = new Headers(res.headers);
+        headers.set("Cache-Control", "no-store");
+        return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
+      }
     } catch (e) {
-      return errorToResponse(e, new URL(req.url).pathname);
+      return errorToResponse(e, safePath(req.url));
     }
   };
   const route = (async (req: Request, ctx: NextContext<P>) =>
-    serve(appDatabase(), req, await ctx?.params)) as RouteHandler<P>;
+    serve(appDatabase(), req, ctx?.params)) as RouteHandler<P>;
   Object.defineProperty(route, DOOR, { value: kind });
   route.serve = serve;
   return route;

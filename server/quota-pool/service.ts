@@ -102,11 +102,12 @@ export async function moveIn(db: Db, user: SessionUser, input: MoveInInput): Pro
   const id = input.couponId.toUpperCase();
   return db.transaction(async (tx) => {
     await tx.execute(sql`SET LOCAL lock_timeout = '5s'`);
+    // R-SEC-6: the caller's right first, on every request, replays included; then the key.
+    const ent = await poolAccess(tx, user, { lock: true });
     const claim = await claimKey<MoveInResult>(tx, user.accountId, input.idempotencyKey, "quotaPool.moveIn", {
       id,
     });
     if (!claim.fresh) return claim.response;
-    const ent = await poolAccess(tx, user, { lock: true });
     const pool = await ensurePool(tx, ent);
 
     const [v] = await rows<{
@@ -221,6 +222,8 @@ export async function generate(db: Db, user: SessionUser, input: GenerateInput):
 
   return db.transaction(async (tx) => {
     await tx.execute(sql`SET LOCAL lock_timeout = '5s'`);
+    // R-SEC-6: the caller's right first, on every request, replays included; then the key.
+    const ent = await poolAccess(tx, user, { lock: true });
     const claim = await claimKey<GenerateResult>(
       tx,
       user.accountId,
@@ -229,7 +232,6 @@ export async function generate(db: Db, user: SessionUser, input: GenerateInput):
       payload,
     );
     if (!claim.fresh) return claim.response;
-    const ent = await poolAccess(tx, user, { lock: true });
     const pool = await ensurePool(tx, ent);
     if (input.commodities.length > 0) {
       const known = new Set((await tx.select({ code: products.code }).from(products)).map((p) => p.code));
@@ -382,6 +384,8 @@ export async function reclaim(db: Db, user: SessionUser, input: ReclaimInput): P
   const id = input.couponId.toUpperCase();
   return db.transaction(async (tx) => {
     await tx.execute(sql`SET LOCAL lock_timeout = '5s'`);
+    // R-SEC-6: the caller's right first, on every request, replays included; then the key.
+    const ent = await poolAccess(tx, user, { lock: true });
     const claim = await claimKey<ReclaimResult>(
       tx,
       user.accountId,
@@ -392,7 +396,6 @@ export async function reclaim(db: Db, user: SessionUser, input: ReclaimInput): P
       },
     );
     if (!claim.fresh) return claim.response;
-    const ent = await poolAccess(tx, user, { lock: true });
     const pool = await findPool(tx, ent);
     const v = await lockPoolVoucher(tx, pool, id);
     if (!pool) throw notFound("Voucher");

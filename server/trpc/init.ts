@@ -4,6 +4,7 @@ import type { DatabaseHandle } from "@/db/client";
 import { type AccountScope, resolveAccountScope, visibleCoupon } from "@/server/auth/access";
 import { type Caller, getSessionUser, type SessionUser, sessionTokenHash } from "@/server/auth/session";
 import { DOMAIN_ERRORS, DomainError, SERVER_FAILURE_MESSAGE } from "@/server/errors";
+import { containsNul, NUL_MESSAGE } from "@/server/http/guard";
 import { couponId } from "@/server/vouchers/schema";
 
 export type Context = {
@@ -74,7 +75,23 @@ const domainErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(domainErrors);
+/**
+ * Hostile input as a class, before any procedure's schema or code (issue 11, R-SEC-2): a NUL
+ * character in any string or key of the input is a 400, whatever the field (PostgreSQL cannot
+ * store one in text, SQLSTATE 22021).
+ */
+const inputHygiene = t.middleware(async ({ getRawInput, next }) => {
+  let raw: unknown;
+  try {
+    raw = await getRawInput();
+  } catch {
+    return next(); // the procedure's own parsing answers the unreadable input
+  }
+  if (containsNul(raw)) throw new TRPCError({ code: "BAD_REQUEST", message: NUL_MESSAGE });
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(inputHygiene).use(domainErrors);
 
 /**
  * The signed-in user (set by tests, or the cookie's live session), or UNAUTHORIZED. The one place

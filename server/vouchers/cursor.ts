@@ -47,5 +47,10 @@ function isUtcTimestamp(v: string): boolean {
   const m = UTC_TIMESTAMP.exec(v);
   if (!m) return false;
   const d = new Date(`${m[1]}T${m[2]}Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 19) === `${m[1]}T${m[2]}`;
+  // A year before 1970 (0000, 0001…) is no instant the console stored: refused, not a failed query.
+  return (
+    !Number.isNaN(d.getTime()) &&
+    d.getUTCFullYear() >= 1970 &&
+    d.toISOString().slice(0, 19) === `${m[1]}T${m[2]}`
+  );
 }

@@ -82,6 +82,10 @@ export const historyInput = z.object({
   limit: z.number().int().min(1).max(200).default(50),
 });
 
+/** The years a typed date or a cursor may name; anything else is a 400 (issue 11). */
+export const MIN_YEAR = 1970;
+export const MAX_YEAR = 9999;
+
 export const dateString = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date like 2026-12-31")
@@ -90,7 +94,11 @@ export const dateString = z
     {
       message: "Not a calendar date",
     },
-  );
+  )
+  // Years the console deals in (issue 11: 0000/0001 passed here, then failed in SQL or startOfDay).
+  .refine((d) => d >= `${MIN_YEAR}-01-01` && d <= `${MAX_YEAR}-12-31`, {
+    message: `Use a date between ${MIN_YEAR} and ${MAX_YEAR}`,
+  });
 
 export const issueInput = z
   .object({
