@@ -74,6 +74,11 @@ const PROCEDURES: Record<string, Entry> = {
   },
   "orders.get": { kind: "account", call: (c, f) => c.orders.get({ id: f.acmeOrder }) },
   "orders.renew": { kind: "account", call: (c, f) => c.orders.renew({ id: f.acmeOrder }) },
+  "orders.cancel": { kind: "account", call: (c, f) => c.orders.cancel({ id: f.acmeOrder }) },
+  "orders.refundPreview": {
+    kind: "account",
+    call: (c, f) => c.orders.refundPreview({ orderId: f.acmeOrder, amount: "1.00" }),
+  },
   "orders.paymentOptions": { kind: "account", call: (c, f) => c.orders.paymentOptions({ id: f.acmeOrder }) },
   "orders.pay": {
     kind: "account",
