@@ -3,7 +3,7 @@ import { type Executor, rows } from "@/db/client";
 import { DomainError, notFound } from "@/server/errors";
 import { parseMoneyInput, splitByWeights } from "@/server/money";
 import { iso } from "@/server/vouchers/queries";
-import { type RefundKind, refundRuleAt } from "./refund";
+import { refundKindOf, refundRuleAt } from "./refund";
 
 /**
  * What unsubscribing `amount` of a paid order would do, now, without doing it (read-only): the
@@ -44,11 +44,7 @@ export async function refundPreview(db: Executor, accountId: string, orderId: st
   if (refundMinor > amountMinor) {
     throw new DomainError("INVALID_INPUT", `Refund amount: at most the amount paid for the order`);
   }
-  const kind: RefundKind = order.is_resource_plan
-    ? "resource_plan"
-    : order.payment_type === "Subscription"
-      ? "subscription"
-      : "pay_as_you_go";
+  const kind = refundKindOf(order.is_resource_plan, order.payment_type);
   const [cashMinor = 0, voucherShareMinor = 0] = splitByWeights(refundMinor, [
     Number(order.cash_minor),
     Number(order.voucher_minor),

@@ -13,6 +13,10 @@ import { type Actor, newOrderId } from "./service";
 /** Which dated rules apply to an order (R-REF-3, R-REF-4); pay-as-you-go orders have none. */
 export type RefundKind = "subscription" | "resource_plan" | "pay_as_you_go";
 
+/** Which dated rules an order falls under: resource plans, other subscriptions, or none (pay-as-you-go). */
+export const refundKindOf = (isResourcePlan: boolean, paymentType: string): RefundKind =>
+  isResourcePlan ? "resource_plan" : paymentType === "Subscription" ? "subscription" : "pay_as_you_go";
+
 export type RefundRule = { id: string | null; mode: "cash_only" | "proportional" };
 
 /**
@@ -118,11 +122,7 @@ export async function refundOrder(db: Db, actor: Actor, input: RefundInput): Pro
         `Refund amount: at most the order amount, ${formatMoney(amount, order.currency)}`,
       );
     }
-    const kind: RefundKind = order.is_resource_plan
-      ? "resource_plan"
-      : order.payment_type === "Subscription"
-        ? "subscription"
-        : "pay_as_you_go";
+    const kind = refundKindOf(order.is_resource_plan, order.payment_type);
     const [cashShare = 0, voucherShare = 0] = splitByWeights(refundMinor, [
       Number(order.cash_minor),
       Number(order.voucher_minor),
