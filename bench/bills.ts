@@ -45,7 +45,7 @@ SELECT 'BL-' || lpad(a::text, 6, '0') || '-' || lpad(h::text, 4, '0'),
   FROM generate_series(1, ${ACCOUNTS}) a, generate_series(0, ${LINES - 1}) h;`;
 
 /**
- * The floor: the whole cycle in one statement. Same ranking (voucher_priority order is largest
+ * The floor: the whole cycle in one statement. Same ranking (vouchers_by_priority order is largest
  * balance, then expiry, issuance, ID; all bench vouchers are general, so every voucher covers every
  * line), same waterfall, same rows written.
  */
@@ -160,7 +160,7 @@ usage is paid by vouchers, the rest is cash due. Loaded with set-based SQL in ${
 
 * **product**: \`closeCycle()\` (what \`npm run close-cycle\` and the operator's button run): for each open bill, one
   \`SELECT close_bill(…)\` — its own short transaction: lock the bill and the account's vouchers, judge them with
-  \`voucher_reasons()\` at the closing instant, rank them with \`voucher_priority()\`, draw line by line, write
+  \`voucher_reasons()\` at the closing instant, rank them with \`vouchers_by_priority()\`, draw line by line, write
   through \`voucher_post_batch()\`, close the bill.
 * **floor**: one SQL statement over the whole cycle doing the same arithmetic (the same priority order, the
   same waterfall) and the same writes, with no per-bill transaction, no lock, no applicability judgement

@@ -67,6 +67,18 @@ for (const size of SIZES) {
       await page.goto("/orders");
       await expect(page.getByRole("heading", { name: "Your orders" })).toBeVisible();
       await check(page, "orders", size.name);
+      await page.goto("/bills");
+      await expect(page.getByRole("heading", { name: "Bills", exact: true })).toBeVisible();
+      await check(page, "bills", size.name);
+      await page
+        .getByRole("link", { name: /^Bill BILL-/ })
+        .first()
+        .click();
+      await expect(page.getByRole("heading", { name: /^Bill BILL-/ })).toBeVisible();
+      await check(page, "bill", size.name);
+      await page.goto("/invoices");
+      await expect(page.getByRole("heading", { name: "Invoices", exact: true })).toBeVisible();
+      await check(page, "invoices", size.name);
       await createOrder(page, "45.00");
       await expect(page.getByRole("button", { name: "Confirm and pay" }).first()).toBeVisible();
       await check(page, "payment", size.name);

@@ -88,7 +88,7 @@ describe("one writer of voucher money (R-VOU-4, R-VOU-5)", () => {
       expect(files.find((x) => x.f === f)?.text, f).toMatch(/voucher_reasons\(/);
     }
     for (const f of ["server/orders/queries.ts", "db/sql/close_bill.sql"]) {
-      expect(files.find((x) => x.f === f)?.text, f).toMatch(/voucher_priority\(/);
+      expect(files.find((x) => x.f === f)?.text, f).toMatch(/vouchers_by_priority\(/);
     }
     expect(files.find((x) => x.f === "server/vouchers/queries.ts")?.text).toMatch(/coupon_status\(/);
     expect(files.find((x) => x.f === "server/quota-pool/queries.ts")?.text).toMatch(/coupon_status\(/);

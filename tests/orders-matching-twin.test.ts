@@ -85,7 +85,7 @@ describe.each(eachDriver(drivers))(
                           WHEN 1 THEN lower(${prefix}) || '-' || lpad(i::text, 4, '0')
                           WHEN 2 THEN ${prefix} || lpad(i::text, 4, '0')
                           ELSE ${prefix} || '-A-' || lpad(i::text, 4, '0') END,
-               ${owner}, CASE WHEN i % 13 = 0 THEN 'Discount Coupon' ELSE 'Cash Coupon' END::coupon_type, 'USD',
+               ${owner}, CASE WHEN i % 13 = 0 THEN 'Discount Coupon' ELSE 'Cash Coupon' END::coupon_type, CASE WHEN i % 17 = 0 THEN 'EUR' ELSE 'USD' END,
                90000, CASE WHEN h = 3 THEN 0 ELSE 30000 * (1 + i % 3) END,
                CASE WHEN i % 13 = 0 THEN 1000 END, CASE WHEN i % 13 = 0 THEN 90000 END,
                CASE WHEN h = 6 THEN ARRAY['oss'] ELSE '{}'::text[] END,

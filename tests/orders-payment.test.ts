@@ -845,6 +845,7 @@ describe.each(eachDriver(drivers))("[%s] orders and payment", (_name, driver) =>
             }),
         ],
         ["renew", () => anon.orders.renew({ id: own })],
+        ["cancel", () => anon.orders.cancel({ id: own })],
         ["refund", () => anon.orders.refund({ orderId: own, amount: "1.00", idempotencyKey: newKey() })],
         ["refundPreview", () => anon.orders.refundPreview({ orderId: own, amount: "1.00" })],
         ["paymentOptions", () => anon.orders.paymentOptions({ id: own })],

@@ -9,11 +9,6 @@ CREATE INDEX "bill_lines_bill_idx" ON "bill_lines" USING btree ("bill_id","usage
 -- migrator whenever a file's text changes: decision 013). Their new signatures replace these.
 DROP FUNCTION IF EXISTS pay_order(text, text, text, text, text, text, bigint);--> statement-breakpoint
 DROP FUNCTION IF EXISTS voucher_reasons(coupons, orders, boolean, timestamptz);--> statement-breakpoint
--- R-MATCH-4's priority as one sortable value (voucher_priority() in db/sql): largest balance, then
--- earliest expiry, then earliest issuance, then ID in code-unit order. A type cannot be replaced in
--- place, so it lives here; the function that fills it is in db/sql.
-CREATE TYPE voucher_rank AS (balance_desc bigint, expires_at timestamptz, issued_at timestamptz, id text COLLATE "C");
---> statement-breakpoint
 -- Which version of each db/sql/*.sql file the database runs (applied by db/client.ts after the
 -- migrations, whenever a file's text changes).
 CREATE TABLE sql_functions (

@@ -7,7 +7,7 @@
 -- deadlock; a payment locks one voucher, so it waits or goes first and the close sees its result).
 -- The clock is read once under those locks: vouchers are judged at that closing instant with
 -- voucher_reasons() (payment type Pay-as-you-go, no transaction type, the limit on order amount
--- against the bill's total) and ranked once with voucher_priority(). Lines are paid in usage order;
+-- against the bill's total) and ranked once, both through vouchers_by_priority(). Lines are paid in usage order;
 -- each takes from the first voucher in that order that covers its product and still has balance,
 -- then the next, until the line is paid or no voucher is left (several vouchers may pay a line, a
 -- voucher may pay many lines; no line gets more than its amount). The rest is cash due.
@@ -24,6 +24,10 @@ DECLARE
   vids text[];
   vbal bigint[];
   covers boolean[];
+  j_p integer[];
+  j_id text[];
+  j_priority bigint[];
+  j_ok boolean[];
   nv integer;
   np integer;
   p integer;
@@ -64,27 +68,26 @@ BEGIN
     INTO total, products FROM bill_lines WHERE bill_id = b.id;
   np := cardinality(products);
 
-  -- The vouchers that apply to at least one of the bill's products, in priority order, and for each
-  -- product whether each of them covers it (covers[(p - 1) * nv + i]).
-  SELECT coalesce(array_agg(v.id ORDER BY v.rank), '{}'), coalesce(array_agg(v.balance_minor ORDER BY v.rank), '{}')
+  -- The vouchers that apply to at least one of the bill's products, in priority order
+  -- (vouchers_by_priority() numbers them the same way whatever the product), and for each product
+  -- whether each of them covers it (covers[(p - 1) * nv + i]).
+  SELECT array_agg(pp.n::integer), array_agg(v.id), array_agg(v.priority), array_agg(cardinality(v.reasons) = 0)
+    INTO j_p, j_id, j_priority, j_ok
+    FROM unnest(products) WITH ORDINALITY pp(code, n)
+    JOIN products pr ON pr.code = pp.code
+    CROSS JOIN LATERAL vouchers_by_priority(b.account_id, b.currency, pr.code, pr.excluded_from_general,
+                                            'Pay-as-you-go', NULL, total, at) v;
+  SELECT coalesce(array_agg(v.id ORDER BY v.priority), '{}'), coalesce(array_agg(c.balance_minor ORDER BY v.priority), '{}')
     INTO vids, vbal
-    FROM (SELECT c.id, c.balance_minor, voucher_priority(c) AS rank
-            FROM coupons c
-           WHERE (c.account_id = b.account_id
-                  OR c.id IN (SELECT s.coupon_id FROM coupon_shares s WHERE s.account_id = b.account_id))
-             AND EXISTS (SELECT 1 FROM unnest(products) pc JOIN products pr ON pr.code = pc
-                          WHERE cardinality(voucher_reasons(c, true, b.currency, pr.code, pr.excluded_from_general,
-                                                            'Pay-as-you-go', NULL, total, at)) = 0)) v;
+    FROM (SELECT DISTINCT x.id, x.priority FROM unnest(j_id, j_priority, j_ok) x(id, priority, ok) WHERE x.ok) v
+    JOIN coupons c ON c.id = v.id;
   nv := cardinality(vids);
   IF nv > 0 THEN
-    SELECT array_agg(cardinality(voucher_reasons(c, true, b.currency, pr.code, pr.excluded_from_general,
-                                                 'Pay-as-you-go', NULL, total, at)) = 0
-                     ORDER BY pp.n, vv.n)
+    SELECT array_agg(coalesce(j.ok, false) ORDER BY pp.n, vv.n)
       INTO covers
-      FROM unnest(products) WITH ORDINALITY pp(code, n)
-      JOIN products pr ON pr.code = pp.code
+      FROM generate_series(1, np) pp(n)
       CROSS JOIN unnest(vids) WITH ORDINALITY vv(id, n)
-      JOIN coupons c ON c.id = vv.id;
+      LEFT JOIN unnest(j_p, j_id, j_ok) j(p, id, ok) ON j.p = pp.n AND j.id = vv.id;
     next_v := array_fill(1, ARRAY[np]);
 
     FOR l IN SELECT id, product_code, amount_minor FROM bill_lines WHERE bill_id = b.id ORDER BY usage_at, id COLLATE "C" LOOP

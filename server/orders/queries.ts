@@ -132,28 +132,27 @@ const listedJson = sql`json_build_array(c.id, c.account_id, c.currency, c.nomina
 
 /**
  * The voucher part of the payment page, correlated with the order row of the outer query (one
- * evaluation: the order is looked up by its primary key). The database judges every coupon of the
- * account (own and shared with it, cash and discount) with voucher_reasons() and ranks the applicable
- * ones with voucher_priority(), the same functions pay_order() and close_bill() call (db/sql): the
- * page shows exactly what the payment will accept. From one pass come the two counts, the first
+ * evaluation: the order is looked up by its primary key). vouchers_by_priority() (db/sql) judges every
+ * coupon of the account (own and shared with it, cash and discount) with voucher_reasons() and numbers
+ * them in priority order, as pay_order() and close_bill() judge and rank: the page shows exactly what
+ * the payment will accept. From one pass come the two counts, the first
  * applicable ones by priority and the first unavailable ones by ID (code-unit order); only those
  * ≤ 2 × MAX_LISTED rows are read again with their wide columns, and sent as one JSON value.
  */
 const optionsSql = sql<OptionsJson | string | null>`(
   WITH k AS MATERIALIZED (
-    SELECT c.id, voucher_priority(c) AS rank,
-           voucher_reasons(c, true, ${orders.currency}, ${orders.productCode}, ${products.excludedFromGeneral},
-                           ${orders.paymentType}, ${orders.transactionType}, ${orders.amountMinor}, now()) AS reasons
-    FROM coupons c
-    WHERE c.account_id = ${orders.accountId}
-       OR c.id = ANY(ARRAY(SELECT s.coupon_id FROM coupon_shares s WHERE s.account_id = ${orders.accountId}))),
-  ok AS (SELECT id, rank, reasons FROM k WHERE cardinality(reasons) = 0 ORDER BY rank LIMIT ${sql.raw(String(MAX_LISTED))}),
+    SELECT v.id, v.priority, v.reasons
+      FROM vouchers_by_priority(${orders.accountId}, ${orders.currency}, ${orders.productCode},
+                                ${products.excludedFromGeneral}, ${orders.paymentType}, ${orders.transactionType},
+                                ${orders.amountMinor}, now()) v),
+  ok AS (SELECT id, priority, reasons FROM k WHERE cardinality(reasons) = 0
+          ORDER BY priority LIMIT ${sql.raw(String(MAX_LISTED))}),
   nok AS (SELECT id, reasons FROM k WHERE cardinality(reasons) > 0
            ORDER BY id COLLATE "C" LIMIT ${sql.raw(String(MAX_LISTED))})
   SELECT json_build_array(
            count(*) FILTER (WHERE cardinality(k.reasons) = 0),
            count(*) FILTER (WHERE cardinality(k.reasons) > 0),
-           (SELECT json_agg(${listedJson} ORDER BY x.rank) FROM ok x JOIN coupons c ON c.id = x.id),
+           (SELECT json_agg(${listedJson} ORDER BY x.priority) FROM ok x JOIN coupons c ON c.id = x.id),
            (SELECT json_agg(${listedJson} ORDER BY x.id COLLATE "C") FROM nok x JOIN coupons c ON c.id = x.id))
   FROM k)`;
 

@@ -1,6 +1,6 @@
 /**
  * Voucher matching (R-MATCH-1..5, R-PAYG-1) in TypeScript: TEST ORACLES ONLY. The product runs the
- * rules in the database (db/sql/voucher_reasons.sql, voucher_priority.sql): the payment page, the
+ * rules in the database (db/sql/voucher_reasons.sql, vouchers_by_priority.sql): the payment page, the
  * payment and the bill close all call those. These independent copies exist so that tests can
  * compare the SQL against a second reading of the spec (tests/orders-pay-function.test.ts,
  * tests/orders-matching-twin.test.ts, tests/bills-*.test.ts). Nothing outside tests may import the
