@@ -123,11 +123,11 @@ describe.each(eachDriver(drivers))(
               };
               const fromSql = await rows<{ id: string; reasons: string[] }>(
                 db,
-                sql`SELECT c.id, voucher_reasons(c,
+                sql`SELECT c.id, reason_codes(voucher_reasons(c,
                            c.account_id = o.account_id
                              OR EXISTS (SELECT 1 FROM coupon_shares s WHERE s.coupon_id = c.id AND s.account_id = o.account_id),
                            o.currency, o.product_code, p.excluded_from_general, o.payment_type, o.transaction_type,
-                           o.amount_minor, ${at.toISOString()}::timestamptz) AS reasons
+                           o.amount_minor, ${at.toISOString()}::timestamptz)) AS reasons
                     FROM coupons c, orders o JOIN products p ON p.code = o.product_code
                     WHERE o.id = ${id} AND c.coupon_type = 'Cash Coupon' ORDER BY c.id`,
               );

@@ -71,7 +71,7 @@ BEGIN
   -- The vouchers that apply to at least one of the bill's products, in priority order
   -- (vouchers_by_priority() numbers them the same way whatever the product), and for each product
   -- whether each of them covers it (covers[(p - 1) * nv + i]).
-  SELECT array_agg(pp.n::integer), array_agg(v.id), array_agg(v.priority), array_agg(cardinality(v.reasons) = 0)
+  SELECT array_agg(pp.n::integer), array_agg(v.id), array_agg(v.priority), array_agg(v.reasons = 0)
     INTO j_p, j_id, j_priority, j_ok
     FROM unnest(products) WITH ORDINALITY pp(code, n)
     JOIN products pr ON pr.code = pp.code

@@ -60,8 +60,8 @@ BEGIN
     END IF;
     SELECT p.excluded_from_general INTO excluded FROM products p WHERE p.code = o.product_code;
     at := clock_timestamp();
-    why := voucher_reasons(c, true, o.currency, o.product_code, excluded, o.payment_type,
-                           o.transaction_type, o.amount_minor, at);
+    why := reason_codes(voucher_reasons(c, true, o.currency, o.product_code, excluded, o.payment_type,
+                                        o.transaction_type, o.amount_minor, at));
     IF cardinality(why) > 0 THEN
       RAISE EXCEPTION USING ERRCODE = 'VCPAY', MESSAGE = 'VOUCHER_NOT_APPLICABLE',
         DETAIL = json_build_object('reasons', why)::text;

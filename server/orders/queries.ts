@@ -128,7 +128,7 @@ const epochMs = (column: string) => sql.raw(`floor(extract(epoch FROM ${column})
 /** One listed coupon in ListedTuple's order (`c` is the coupon, `x` its judged row). */
 const listedJson = sql`json_build_array(c.id, c.account_id, c.currency, c.nominal_minor, c.balance_minor,
   c.commodities, c.scopes, c.min_order_minor, ${epochMs("c.effective_from")}, ${epochMs("c.expires_at")},
-  c.description, c.coupon_type, x.reasons, least(c.balance_minor, ${orders.amountMinor}))`;
+  c.description, c.coupon_type, reason_codes(x.reasons), least(c.balance_minor, ${orders.amountMinor}))`;
 
 /**
  * The voucher part of the payment page, correlated with the order row of the outer query (one
@@ -145,13 +145,13 @@ const optionsSql = sql<OptionsJson | string | null>`(
       FROM vouchers_by_priority(${orders.accountId}, ${orders.currency}, ${orders.productCode},
                                 ${products.excludedFromGeneral}, ${orders.paymentType}, ${orders.transactionType},
                                 ${orders.amountMinor}, now()) v),
-  ok AS (SELECT id, priority, reasons FROM k WHERE cardinality(reasons) = 0
+  ok AS (SELECT id, priority, reasons FROM k WHERE reasons = 0
           ORDER BY priority LIMIT ${sql.raw(String(MAX_LISTED))}),
-  nok AS (SELECT id, reasons FROM k WHERE cardinality(reasons) > 0
+  nok AS (SELECT id, reasons FROM k WHERE reasons <> 0
            ORDER BY id COLLATE "C" LIMIT ${sql.raw(String(MAX_LISTED))})
   SELECT json_build_array(
-           count(*) FILTER (WHERE cardinality(k.reasons) = 0),
-           count(*) FILTER (WHERE cardinality(k.reasons) > 0),
+           count(*) FILTER (WHERE k.reasons = 0),
+           count(*) FILTER (WHERE k.reasons <> 0),
            (SELECT json_agg(${listedJson} ORDER BY x.priority) FROM ok x JOIN coupons c ON c.id = x.id),
            (SELECT json_agg(${listedJson} ORDER BY x.id COLLATE "C") FROM nok x JOIN coupons c ON c.id = x.id))
   FROM k)`;
