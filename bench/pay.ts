@@ -22,7 +22,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
-import type { Db } from "@/db/client";
+import { type Db, migrateDatabase, openDatabase } from "@/db/client";
 import * as schema from "@/db/schema";
 import { hashPassword } from "@/server/auth/password";
 import { getSessionUser, sessionTokenHash } from "@/server/auth/session";
@@ -544,6 +544,11 @@ function capturedScript(
 
 async function main() {
   const dir = ensureOut();
+  // The data set may predate this code: bring its schema and db/sql functions up to date first (the
+  // page's statement is captured below, before any server starts).
+  const migrated = await openDatabase({ url: BENCH_URL, poolMax: 1 });
+  await migrateDatabase(migrated);
+  await migrated.close();
   const sql = postgres(BENCH_URL, { max: 1, onnotice: () => {} });
   const [facts] = await sql<{ v: string; sb: string; sc: string; n: number }[]>`
     SELECT current_setting('server_version') AS v, current_setting('shared_buffers') AS sb,
