@@ -7,6 +7,7 @@ import { PageNav, useCursorStack } from "@/components/ui/cursor-pages";
 import { formatDateTime, formatMoney, zoneLabel } from "@/lib/format";
 import { useTRPC } from "@/trpc/client";
 import { BillStatusBadge, th } from "./shared";
+import { TableScroll } from "@/components/ui/table-scroll";
 
 const LINES = 100;
 
@@ -120,7 +121,7 @@ export function BillDetails({ id, timeZone }: { id: string; timeZone: string }) 
         <h2 id="lines-h" className="p-4 text-lg font-semibold">
           Bill lines
         </h2>
-        <div className="overflow-x-auto">
+        <TableScroll label="Scrollable table of bill lines">
           <table className="min-w-full text-left text-sm">
             <caption className="sr-only">
               Lines of bill {bill.id} in usage order, times in {zone}
@@ -195,7 +196,7 @@ export function BillDetails({ id, timeZone }: { id: string; timeZone: string }) 
               We could not load these lines: {later.error.message}
             </p>
           )}
-        </div>
+        </TableScroll>
         <PageNav label="Bill line pages" pages={pages} nextCursor={page?.nextCursor} />
       </section>
     </div>

@@ -8,6 +8,7 @@ import { PageNav, useCursorStack } from "@/components/ui/cursor-pages";
 import { formatDateTime, formatMoney, zoneLabel } from "@/lib/format";
 import { useTRPC } from "@/trpc/client";
 import { AccountFilter, BillStatusBadge, th } from "./shared";
+import { TableScroll } from "@/components/ui/table-scroll";
 
 const PAGE = 24;
 
@@ -64,7 +65,7 @@ export function BillsView({
           Usage is billed by calendar month. When a cycle closes, applicable vouchers pay the lines first; the
           rest is due in cash.
         </p>
-        <div className="overflow-x-auto">
+        <TableScroll label="Scrollable table of bills">
           <table className="min-w-full text-left text-sm">
             <caption className="sr-only">Bills, newest billing cycle first, times in {zone}</caption>
             <thead className="bg-slate-100 text-xs uppercase text-slate-700">
@@ -161,7 +162,7 @@ export function BillsView({
               We could not load this page of bills: {later.error.message}
             </p>
           )}
-        </div>
+        </TableScroll>
         <PageNav label="Bill pages" pages={pages} nextCursor={page?.nextCursor} />
       </section>
       {pending && (

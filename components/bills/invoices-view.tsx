@@ -7,6 +7,7 @@ import { useId, useTransition } from "react";
 import { formatMoney } from "@/lib/format";
 import { useTRPC } from "@/trpc/client";
 import { AccountFilter, control, Stat, th } from "./shared";
+import { TableScroll } from "@/components/ui/table-scroll";
 
 const LIMIT = 200;
 export const VOUCHER_NOT_INVOICED = "Paid with a voucher: vouchers are not invoiced";
@@ -127,7 +128,7 @@ export function InvoicesView({
           Paid orders and closed pay-as-you-go bills. Only the cash part can be invoiced: the part paid with
           vouchers is not, and cash refunded is taken off.
         </p>
-        <div className="overflow-x-auto">
+        <TableScroll label="Scrollable table of charges">
           <table className="min-w-full text-left text-sm">
             <caption className="sr-only">
               Invoiceable amounts of orders and bills{chosen ? ` in ${chosen}` : ""}
@@ -215,7 +216,7 @@ export function InvoicesView({
               Showing the latest {LIMIT} charges of {chosen}; the month's totals above count them all.
             </p>
           )}
-        </div>
+        </TableScroll>
       </section>
 
       {data.months.length > 1 && (
@@ -223,7 +224,7 @@ export function InvoicesView({
           <h2 id="months-h" className="p-4 text-lg font-semibold">
             Monthly totals
           </h2>
-          <div className="overflow-x-auto">
+          <TableScroll label="Scrollable table of monthly totals">
             <table className="min-w-full text-left text-sm">
               <caption className="sr-only">Invoiceable amounts by month, newest first</caption>
               <thead className="bg-slate-100 text-xs uppercase text-slate-700">
@@ -280,7 +281,7 @@ export function InvoicesView({
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         </section>
       )}
     </div>
