@@ -3,7 +3,7 @@ import { type Executor, rows } from "@/db/client";
 import { DomainError, notFound } from "@/server/errors";
 import { parseMoneyInput, splitByWeights } from "@/server/money";
 import { iso } from "@/server/vouchers/queries";
-import { refundKindOf, refundRuleAt } from "./refund";
+import { refundableOrder, refundKindOf, refundRuleAt } from "./refund";
 
 /**
  * What unsubscribing `amount` of a paid order would do, now, without doing it (read-only): the
@@ -14,25 +14,7 @@ import { refundKindOf, refundRuleAt } from "./refund";
 export async function refundPreview(db: Executor, accountId: string, orderId: string, amount: string) {
   const refundMinor = parseMoneyInput("Refund amount", amount);
   if (refundMinor <= 0) throw new DomainError("INVALID_INPUT", "Refund amount: enter an amount above 0.00");
-  const [order] = await rows<{
-    status: string;
-    payment_type: string;
-    currency: string;
-    amount_minor: string;
-    voucher_minor: string;
-    cash_minor: string;
-    coupon_id: string | null;
-    is_resource_plan: boolean;
-    reclaimed: boolean | null;
-  }>(
-    db,
-    sql`SELECT o.status::text AS status, o.payment_type::text AS payment_type, o.currency,
-               o.amount_minor::text AS amount_minor, o.voucher_minor::text AS voucher_minor,
-               o.cash_minor::text AS cash_minor, o.coupon_id, p.is_resource_plan,
-               (SELECT c.reclaimed_at IS NOT NULL FROM coupons c WHERE c.id = o.coupon_id) AS reclaimed
-          FROM orders o JOIN products p ON p.code = o.product_code
-         WHERE o.id = ${orderId.toUpperCase()} AND o.account_id = ${accountId}`,
-  );
+  const order = await refundableOrder(db, accountId, orderId, { lock: false });
   if (!order) throw notFound("Order");
   if (order.status !== "Paid") {
     throw new DomainError(

@@ -43,6 +43,40 @@ export async function refundRuleAt(
   return { at: found.at, id: found.id, mode: found.mode ?? "cash_only" };
 }
 
+/**
+ * The order a refund (or its preview) is about, with what the split and the dated rule need; the
+ * caller's own orders only. `lock`: FOR UPDATE, in the refund's lock order (key → order → voucher).
+ */
+export async function refundableOrder(
+  db: Executor,
+  accountId: string,
+  orderId: string,
+  { lock }: { lock: boolean },
+) {
+  const [order] = await rows<{
+    id: string;
+    status: string;
+    payment_type: string;
+    currency: string;
+    amount_minor: string;
+    voucher_minor: string;
+    cash_minor: string;
+    coupon_id: string | null;
+    is_resource_plan: boolean;
+    reclaimed: boolean | null;
+  }>(
+    db,
+    sql`SELECT o.id, o.status::text AS status, o.payment_type::text AS payment_type, o.currency,
+               o.amount_minor::text AS amount_minor, o.voucher_minor::text AS voucher_minor,
+               o.cash_minor::text AS cash_minor, o.coupon_id, p.is_resource_plan,
+               (SELECT c.reclaimed_at IS NOT NULL FROM coupons c WHERE c.id = o.coupon_id) AS reclaimed
+          FROM orders o JOIN products p ON p.code = o.product_code
+         WHERE o.id = ${orderId.toUpperCase()} AND o.account_id = ${accountId}
+         ${lock ? sql`FOR UPDATE OF o` : sql``}`,
+  );
+  return order;
+}
+
 export type RefundResult = {
   refundId: string;
   orderId: string;
@@ -87,25 +121,7 @@ export async function refundOrder(db: Db, actor: Actor, input: RefundInput): Pro
     });
     if (replay) return replay;
 
-    const [order] = await rows<{
-      id: string;
-      status: string;
-      payment_type: string;
-      currency: string;
-      amount_minor: string;
-      voucher_minor: string;
-      cash_minor: string;
-      coupon_id: string | null;
-      is_resource_plan: boolean;
-    }>(
-      tx,
-      sql`SELECT o.id, o.status::text AS status, o.payment_type::text AS payment_type, o.currency,
-                 o.amount_minor::text AS amount_minor, o.voucher_minor::text AS voucher_minor,
-                 o.cash_minor::text AS cash_minor, o.coupon_id, p.is_resource_plan
-            FROM orders o JOIN products p ON p.code = o.product_code
-           WHERE o.id = ${orderId} AND o.account_id = ${actor.accountId}
-             FOR UPDATE OF o`,
-    );
+    const order = await refundableOrder(tx, actor.accountId, orderId, { lock: true });
     if (!order) throw notFound("Order");
     if (order.status !== "Paid") {
       throw new DomainError(
