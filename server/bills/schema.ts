@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { accountUid } from "@/server/enterprise/schema";
 import { MAX_YEAR, MIN_YEAR } from "@/server/vouchers/schema";
 
 /** The account(s) to show: one UID, or "all" the caller may see (R-LIST-5, R-ENT-3); default their own. */
@@ -28,12 +29,7 @@ export const billGetInput = z.object({
 
 /** The operator's "Record usage": one metered line on the account's bill for the instant's cycle. */
 export const recordUsageInput = z.object({
-  accountId: z
-    .string()
-    .trim()
-    .min(1)
-    .max(64)
-    .regex(/^[A-Za-z0-9-]+$/),
+  accountId: accountUid,
   productCode: z.string().min(1).max(40),
   /** Decimal string, e.g. "1.25"; parsed exactly into minor units. */
   amount: z.string().min(1).max(24),
