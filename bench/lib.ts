@@ -149,7 +149,7 @@ Environment: \`BENCH_PG_BASE\` (default \`postgres://postgres@127.0.0.1:5432\`),
 \`BENCH_PORT\` (default 3300). \`bench:list\` also reads \`BENCH_SECONDS\` (default 10) and \`BENCH_WARMUP\` (default 3).
 `;
 
-const ORDER = ["data", "list", "export", "pay", "admin", "bills"];
+const ORDER = ["data", "list", "export", "pay", "driver", "admin", "bills"];
 
 /** Replaces (or adds) the section between `<!-- bench:NAME:start -->` and `<!-- bench:NAME:end -->`. */
 export function writeSection(name: string, body: string) {

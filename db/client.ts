@@ -5,8 +5,9 @@ import { type ExtractTablesWithRelations, sql } from "drizzle-orm";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
-import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
-import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import { drizzle as drizzleNodePg } from "drizzle-orm/node-postgres";
+import { migrate as migrateNodePg } from "drizzle-orm/node-postgres/migrator";
+import pg from "pg";
 import postgres from "postgres";
 import * as schema from "./schema";
 
@@ -19,7 +20,12 @@ export type Executor = Db | Tx;
 export type DatabaseHandle = {
   kind: "pglite" | "postgres";
   db: Db;
-  /** The postgres.js client (real PostgreSQL only): used for COPY exports and raw benchmarks. */
+  /** The app's pool (real PostgreSQL only): node-postgres, which drops a connection that broke (R-REL-1). */
+  pool: pg.Pool | null;
+  /**
+   * A postgres.js client on the same database (real PostgreSQL only), for the benchmarks' raw-SQL floor.
+   * It opens no connection until used; the app never uses it.
+   */
   sql: postgres.Sql | null;
   /** Connection string (real PostgreSQL only): exports open a dedicated connection with it. */
   url: string | null;
@@ -35,33 +41,57 @@ export type OpenOptions = { url?: string | null; pgliteDir?: string | null; pool
 /** Opens PostgreSQL when a URL is given, otherwise PGlite (a folder, or memory when `pgliteDir` is null). */
 export async function openDatabase(opts: OpenOptions): Promise<DatabaseHandle> {
   if (opts.url) {
-    const sql = postgres(opts.url, {
+    const pool = new pg.Pool({
+      connectionString: opts.url,
+      max: opts.poolMax ?? 10,
+      // Sessions judge validity with the database clock (R-TIME-1); keep the server's zone out of formatting.
+      // Every statement here is a named prepared statement whose shape is fixed by the code (each list
+      // shape is its own statement); only values vary. Left to "auto", PostgreSQL re-plans the Coupons
+      // list on every execution (its custom plan looks cheaper than the generic one), which doubled the
+      // database CPU of an "All" page. Planned once per connection instead (decision 009).
+      options: "-c TimeZone=UTC -c plan_cache_mode=force_generic_plan",
+      // A request waits at most this long for a connection (a free one, or a new one while PostgreSQL
+      // restarts), then fails cleanly instead of hanging (R-REL-1).
+      connectionTimeoutMillis: 5_000,
+      keepAlive: true,
+    });
+    // When PostgreSQL terminates a connection (failover, pg_terminate_backend), node-postgres fails its
+    // queries at once, marks it unusable and drops it from the pool: while idle at once (reported on the
+    // pool), while checked out (a transaction) when it is released. A checked-out client reports the break
+    // on itself, where nobody listens (Drizzle holds it), which would crash the process: every client
+    // gets a listener when it is made (decision 018).
+    const broke = (e: Error) =>
+      console.warn(`database: a pooled connection broke and is dropped (${e.message})`);
+    pool.on("error", broke);
+    pool.on("connect", (client) => client.on("error", broke));
+    const db = drizzleNodePg(pool, { schema, casing: "snake_case" }) as unknown as Db;
+    const raw = postgres(opts.url, {
       max: opts.poolMax ?? 10,
       onnotice: () => {},
-      connection: {
-        // Sessions judge validity with the database clock (R-TIME-1); keep the server's zone out of formatting.
-        TimeZone: "UTC",
-        // Every statement here is a named prepared statement whose shape is fixed by the code (each list
-        // shape is its own statement); only values vary. Left to "auto", PostgreSQL re-plans the Coupons
-        // list on every execution (its custom plan looks cheaper than the generic one), which doubled the
-        // database CPU of an "All" page. Planned once per connection instead (decision 009).
-        plan_cache_mode: "force_generic_plan",
-      },
+      connection: { TimeZone: "UTC", plan_cache_mode: "force_generic_plan" },
     });
-    const db = drizzlePostgres(sql, { schema, casing: "snake_case" }) as unknown as Db;
-    return { kind: "postgres", db, sql, url: opts.url, close: () => sql.end({ timeout: 5 }) };
+    return {
+      kind: "postgres",
+      db,
+      pool,
+      sql: raw,
+      url: opts.url,
+      close: async () => {
+        await Promise.all([pool.end(), raw.end({ timeout: 5 })]);
+      },
+    };
   }
   const { PGlite } = await import("@electric-sql/pglite");
   const client = opts.pgliteDir ? new PGlite(opts.pgliteDir) : new PGlite();
   await client.waitReady;
   await client.exec("SET TimeZone = 'UTC'");
   const db = drizzlePglite(client, { schema, casing: "snake_case" }) as unknown as Db;
-  return { kind: "pglite", db, sql: null, url: null, close: () => client.close() };
+  return { kind: "pglite", db, pool: null, sql: null, url: null, close: () => client.close() };
 }
 
 export async function migrateDatabase(handle: DatabaseHandle): Promise<void> {
   if (handle.kind === "postgres") {
-    await migratePostgres(handle.db as never, { migrationsFolder });
+    await migrateNodePg(handle.db as never, { migrationsFolder });
   } else {
     await migratePglite(handle.db as never, { migrationsFolder });
   }

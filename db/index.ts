@@ -25,6 +25,10 @@ export function appDatabase(): Promise<DatabaseHandle> {
     await migrateDatabase(handle);
     if (env.seedDemo) await seedIfEmpty(handle.db);
     return handle;
-  })();
+  })().catch((e: unknown) => {
+    // PostgreSQL was unreachable at start: the next request tries again instead of failing for ever.
+    delete g[KEY];
+    throw e;
+  });
   return g[KEY];
 }
