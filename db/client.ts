@@ -38,6 +38,35 @@ export const sqlFunctionsFolder = path.join(process.cwd(), "db", "sql");
 
 export type OpenOptions = { url?: string | null; pgliteDir?: string | null; poolMax?: number };
 
+/**
+ * The database connection was lost or could not be made (a failover, a restart, an administrator's
+ * pg_terminate_backend): SQLSTATE class 08 and 57P01–57P03, or the drivers' own socket errors.
+ * The pool drops such a connection; the request is answered 503 (server/trpc/init.ts).
+ */
+const CONNECTION_ERRNOS = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+]);
+const CONNECTION_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|not queryable|the database system is (starting up|shutting down)/;
+export function isConnectionLoss(e: unknown): boolean {
+  for (let c: unknown = e, depth = 0; c && typeof c === "object" && depth < 8; depth++) {
+    const code = (c as { code?: unknown }).code;
+    if (typeof code === "string") {
+      if (code.startsWith("08") || code === "57P01" || code === "57P02" || code === "57P03") return true;
+      if (CONNECTION_ERRNOS.has(code)) return true;
+    }
+    const message = (c as { message?: unknown }).message;
+    if (typeof message === "string" && CONNECTION_MESSAGES.test(message)) return true;
+    c = (c as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 /** Opens PostgreSQL when a URL is given, otherwise PGlite (a folder, or memory when `pgliteDir` is null). */
 export async function openDatabase(opts: OpenOptions): Promise<DatabaseHandle> {
   if (opts.url) {
@@ -56,14 +85,52 @@ export async function openDatabase(opts: OpenOptions): Promise<DatabaseHandle> {
       keepAlive: true,
     });
     // When PostgreSQL terminates a connection (failover, pg_terminate_backend), node-postgres fails its
-    // queries at once, marks it unusable and drops it from the pool: while idle at once (reported on the
-    // pool), while checked out (a transaction) when it is released. A checked-out client reports the break
-    // on itself, where nobody listens (Drizzle holds it), which would crash the process: every client
-    // gets a listener when it is made (decision 018).
-    const broke = (e: Error) =>
+    // queries at once and drops it from the pool: while idle at once, while checked out when it is
+    // released. Two gaps are closed here (decision 018):
+    // - A checked-out client reports the break on itself, where nobody listens (Drizzle holds it): an
+    //   unheard report would end the process. Every client gets a listener when it is made.
+    // - The server's "terminating connection" arrives before the socket closes: a client released in
+    //   between still looks usable and would go back to the pool to fail the next request. A client
+    //   that saw a connection-level error is released as broken, so the pool drops it.
+    const broken = new WeakSet<pg.PoolClient>();
+    const broke = (client: pg.PoolClient) => (e: Error) => {
+      broken.add(client);
       console.warn(`database: a pooled connection broke and is dropped (${e.message})`);
-    pool.on("error", broke);
-    pool.on("connect", (client) => client.on("error", broke));
+    };
+    pool.on("error", (e, client) => broke(client)(e));
+    pool.on("connect", (client) => {
+      client.on("error", broke(client));
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      client.query = ((...args: unknown[]) => {
+        const result = query(...args);
+        if (result instanceof Promise)
+          result.catch((e: unknown) => {
+            if (isConnectionLoss(e)) broken.add(client);
+          });
+        return result;
+      }) as typeof client.query;
+    });
+    const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
+    pool.connect = (async () => {
+      const client = await connect();
+      const release = client.release.bind(client);
+      client.release = (err?: Error | boolean) =>
+        release(err ?? (broken.has(client) ? new Error("connection lost") : undefined));
+      return client;
+    }) as typeof pool.connect;
+    // pg-pool's own `query` destroys the connection after any failed statement, a refusal such as
+    // VOUCHER_CHANGED included: the next call then pays for a new backend, whose functions and plans
+    // are cold (10× slower payments in tests/orders-model.test.ts). A statement's failure leaves the
+    // connection clean, so it goes back to the pool; a broken one is dropped as above. Drizzle calls
+    // it as (config, values).
+    pool.query = (async (config: pg.QueryConfig, values?: unknown[]) => {
+      const client = await pool.connect();
+      try {
+        return await client.query(config, values);
+      } finally {
+        client.release();
+      }
+    }) as unknown as typeof pool.query;
     const db = drizzleNodePg(pool, { schema, casing: "snake_case" }) as unknown as Db;
     const raw = postgres(opts.url, {
       max: opts.poolMax ?? 10,

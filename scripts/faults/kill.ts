@@ -51,7 +51,7 @@ const onCall = (op: Op | null, s: Sent) => {
     if (i % 3 === 0) {
       const r = refundOp(i);
       ops.push(r);
-      queue.push(r);
+      queue.unshift(r);
     }
   }
 };

@@ -95,7 +95,7 @@ try {
       if (i % 3 === 0) {
         const r = refundOp(i);
         ops.push(r);
-        queue.push(r);
+        queue.unshift(r);
       }
     }
   };

@@ -1,6 +1,6 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError, z } from "zod";
-import type { DatabaseHandle } from "@/db/client";
+import { type DatabaseHandle, isConnectionLoss } from "@/db/client";
 import { type AccountScope, resolveAccountScope, visibleCoupon } from "@/server/auth/access";
 import { type Caller, getSessionUser, type SessionUser, sessionTokenHash } from "@/server/auth/session";
 import { DOMAIN_ERRORS, DomainError, SERVER_FAILURE_MESSAGE } from "@/server/errors";
@@ -49,36 +49,6 @@ const sqlState = (e: unknown): string | undefined => {
   }
   return undefined;
 };
-
-/**
- * The database connection was lost or could not be made (a failover, a restart, an administrator's
- * pg_terminate_backend): SQLSTATE class 08 and 57P01–57P03, or the driver's own socket errors. The
- * pool has dropped the broken connection (db/client.ts); the request fails cleanly and a retry with
- * the same idempotency key answers what happened, once (R-REL-1).
- */
-const CONNECTION_ERRNOS = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "EPIPE",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-]);
-const CONNECTION_MESSAGES =
-  /Connection terminated|timeout exceeded when trying to connect|not queryable|the database system is (starting up|shutting down)/;
-export function isConnectionLoss(e: unknown): boolean {
-  for (let c: unknown = e, depth = 0; c && typeof c === "object" && depth < 8; depth++) {
-    const code = (c as { code?: unknown }).code;
-    if (typeof code === "string") {
-      if (code.startsWith("08") || code === "57P01" || code === "57P02" || code === "57P03") return true;
-      if (CONNECTION_ERRNOS.has(code)) return true;
-    }
-    const message = (c as { message?: unknown }).message;
-    if (typeof message === "string" && CONNECTION_MESSAGES.test(message)) return true;
-    c = (c as { cause?: unknown }).cause;
-  }
-  return false;
-}
 
 /**
  * Typed domain errors (and contention, and a lost database connection) as tRPC errors, in one place: the procedures' middleware below
