@@ -205,9 +205,20 @@ export async function settleAll(
   return replays;
 }
 
+/** The same JSON whatever its key order (a stored answer comes back from jsonb with its keys sorted). */
 const canonical = (body: string) => {
+  const sorted = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(sorted)
+      : v && typeof v === "object"
+        ? Object.fromEntries(
+            Object.entries(v as Record<string, unknown>)
+              .sort(([a], [b]) => a.localeCompare(b))
+              .map(([k, x]) => [k, sorted(x)]),
+          )
+        : v;
   try {
-    return JSON.stringify(JSON.parse(body));
+    return JSON.stringify(sorted(JSON.parse(body)));
   } catch {
     return body;
   }
