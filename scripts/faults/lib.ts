@@ -144,7 +144,7 @@ export async function list(base: string, cookie: string, timeoutMs = 10_000): Pr
 
 /**
  * Runs `workers` loops until `stop()` says so, each taking the next operation from `queue`; an
- * operation without a 200 goes back to the end of the queue (its key unchanged). Returns every call.
+ * operation without a 200 goes back to the front of the queue (its key unchanged). Returns every call.
  */
 export async function runLoad(
   base: string,
@@ -170,7 +170,8 @@ export async function runLoad(
         }
         const s = await send(base, cookie, op);
         onCall(op, s);
-        if (s.status !== 200) queue.push(op);
+        // Retried first, with its key unchanged, as a page retries before it moves on.
+        if (s.status !== 200) queue.unshift(op);
         // A refused connection (app or database down) answers at once: do not spin.
         if (s.status === 0 || s.status >= 500) await sleep(50);
       }

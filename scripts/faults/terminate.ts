@@ -78,6 +78,9 @@ try {
   await load;
   // After each termination: the slowest call that started after it and before the next one.
   const worst = Math.max(...calls.map((c) => c.ms));
+  // The same load before the first termination: what a call costs on this machine right now.
+  const firstAt = terminations[0]?.at ?? Number.POSITIVE_INFINITY;
+  const baseline = calls.filter((c) => c.at < firstAt);
   const over2s = calls.filter((c) => c.ms > 2_000).length;
   const server5xx = calls.filter((c) => c.status >= 500 && c.status !== 503).length;
   const [pool] = await admin<{ n: number; stuck: number }[]>`
@@ -88,7 +91,8 @@ try {
   const v = await verify(db.url, sentOnce);
   const killed = terminations.reduce((a, t) => a + t.killed, 0);
   const busy = terminations.reduce((a, t) => a + t.busy, 0);
-  log(`calls: ${summarize(calls)}`);
+  log(`calls before the first termination (baseline): ${summarize(baseline)}`);
+  log(`all calls: ${summarize(calls)}`);
   const verdict =
     `RESULT fault:terminate — ${ROUNDS} rounds terminated ${killed} connections (${busy} of them busy); ` +
     `${calls.length} calls: slowest ${worst.toFixed(0)} ms, ${over2s} over 2 s, ${server5xx} answers 5xx other than 503; ` +
