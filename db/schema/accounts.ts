@@ -21,6 +21,9 @@ export const accounts = pgTable("accounts", {
   createdAt: timestamp({ withTimezone: true, mode: "string" }).notNull().defaultNow(),
 });
 
+/** R-NOTIFY-2: how a user wants expiry notices by email (migration 0011). */
+export const emailDigest = pgEnum("email_digest", ["off", "daily", "immediate"]);
+
 export const userRole = pgEnum("user_role", ["customer", "operator"]);
 
 /** A person who signs in. Belongs to one account. */
@@ -35,6 +38,8 @@ export const users = pgTable(
       .notNull()
       .references(() => accounts.id),
     role: userRole().notNull().default("customer"),
+    /** R-NOTIFY-2: expiry notices by email: off, a daily digest, or as they happen (migration 0011). */
+    emailDigest: emailDigest().notNull().default("daily"),
     createdAt: timestamp({ withTimezone: true, mode: "string" }).notNull().defaultNow(),
   },
   (t) => [

@@ -3,6 +3,7 @@ import { billsRouter, invoicesRouter } from "./routers/bills";
 import { catalogRouter, healthRouter } from "./routers/catalog";
 import { couponsRouter } from "./routers/coupons";
 import { enterpriseRouter } from "./routers/enterprise";
+import { notificationsRouter } from "./routers/notifications";
 import { operatorRouter } from "./routers/operator";
 import { ordersRouter } from "./routers/orders";
 import { quotaPoolRouter } from "./routers/quota-pool";
@@ -15,6 +16,7 @@ export const appRouter = router({
   invoices: invoicesRouter,
   enterprise: enterpriseRouter,
   quotaPool: quotaPoolRouter,
+  notifications: notificationsRouter,
   catalog: catalogRouter,
   health: healthRouter,
 });
