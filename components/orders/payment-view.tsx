@@ -7,7 +7,13 @@ import { useMemo, useState } from "react";
 import { FormError } from "@/components/ui/errors";
 import { describeError } from "@/lib/errors";
 import { formatDate, formatMoney, formatValidity } from "@/lib/format";
+import { translator } from "@/lib/local-messages";
 import { useTRPC } from "@/trpc/client";
+
+const forecastText = translator("forecast");
+const SOON_MS = 7 * 24 * 60 * 60 * 1000;
+/** Expires within 7 days of the instant the page's options were judged at. */
+const expiresSoon = (expiresAt: string, at: string) => Date.parse(expiresAt) - Date.parse(at) <= SOON_MS;
 
 const NONE = "none";
 /** Applicable vouchers shown before "Show all": the recommended one, then the next few. */
@@ -210,6 +216,12 @@ export function PaymentView({ id, timeZone }: { id: string; timeZone: string }) 
         {badge && <span className="ml-2 rounded bg-slate-800 px-1.5 py-0.5 text-xs text-white">{badge}</span>}
         {v.shared && (
           <span className="ml-2 rounded bg-blue-50 px-1.5 py-0.5 text-xs text-blue-900">Shared</span>
+        )}
+        {expiresSoon(v.expiresAt, data.evaluatedAt) && (
+          // A hint only: the default stays the priority rule's (R-MATCH-4); issue 12.
+          <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900">
+            {forecastText("expiresSoon")}
+          </span>
         )}
         <span className="block text-slate-700">
           Balance {formatMoney(v.balanceMinor, v.currency)} · valid{" "}

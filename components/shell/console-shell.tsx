@@ -4,6 +4,7 @@ import { Menu, X } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
+import { NotificationBell } from "@/components/notifications/bell";
 import { NavLink } from "@/components/ui/nav-link";
 import type { NavGroup } from "./nav";
 
@@ -76,6 +77,7 @@ export function ConsoleShell({ groups, user, children }: Props) {
               · {user.accountName} · UID {user.accountId}
             </span>
           </span>
+          <NotificationBell />
           <form method="post" action="/api/auth/sign-out">
             <button
               type="submit"

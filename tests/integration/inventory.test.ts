@@ -133,7 +133,10 @@ const PROCEDURES: Record<string, Entry> = {
   "enterprise.audit": { kind: "account", call: (c) => c.enterprise.audit({}) },
   "notifications.list": { kind: "authed", call: (c) => c.notifications.list({}) },
   "notifications.unreadCount": { kind: "authed", call: (c) => c.notifications.unreadCount() },
-  "notifications.markRead": { kind: "account", call: (c, f) => c.notifications.markRead({ id: f.acmeNotice }) },
+  "notifications.markRead": {
+    kind: "account",
+    call: (c, f) => c.notifications.markRead({ id: f.acmeNotice }),
+  },
   "notifications.markAllRead": { kind: "authed", call: (c) => c.notifications.markAllRead() },
   "notifications.preference": { kind: "authed", call: (c) => c.notifications.preference() },
   "notifications.setPreference": {
