@@ -49,6 +49,7 @@ export function NotificationList({
                   {t("new")}
                 </span>
               )}
+              {!n.read && " "}
               {t("item", {
                 id: n.couponId,
                 balance: formatMoney(n.balanceMinor, n.currency),
