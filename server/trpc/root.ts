@@ -3,6 +3,7 @@ import { billsRouter, invoicesRouter } from "./routers/bills";
 import { catalogRouter, healthRouter } from "./routers/catalog";
 import { couponsRouter } from "./routers/coupons";
 import { enterpriseRouter } from "./routers/enterprise";
+import { meRouter } from "./routers/me";
 import { operatorRouter } from "./routers/operator";
 import { ordersRouter } from "./routers/orders";
 import { quotaPoolRouter } from "./routers/quota-pool";
@@ -17,6 +18,7 @@ export const appRouter = router({
   quotaPool: quotaPoolRouter,
   catalog: catalogRouter,
   health: healthRouter,
+  me: meRouter,
 });
 
 export type AppRouter = typeof appRouter;
