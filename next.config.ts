@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import createNextIntlPlugin from "next-intl/plugin";
 import { API_CSP, SECURITY_HEADERS } from "./lib/security-headers";
 
 const config: NextConfig = {
@@ -25,4 +26,5 @@ const config: NextConfig = {
   },
 };
 
-export default config;
+// next-intl without i18n routing: the request config (i18n/request.ts) picks language and zone.
+export default createNextIntlPlugin("./i18n/request.ts")(config);

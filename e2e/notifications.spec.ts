@@ -22,7 +22,10 @@ test("R-NOTIFY-1: the bell shows the unread count, opens the list, links to the 
   await expectNoAxeViolations(page);
 
   // Mark one read: the count drops by one.
-  await panel.getByRole("button", { name: /^Mark the notice about CP-/ }).first().click();
+  await panel
+    .getByRole("button", { name: /^Mark the notice about CP-/ })
+    .first()
+    .click();
   await expect(page.getByRole("button", { name: `Notifications (${before - 1} unread)` })).toBeVisible();
 
   // Escape closes the panel and gives focus back to the bell.

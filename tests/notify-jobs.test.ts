@@ -129,6 +129,36 @@ describe.each(eachDriver(drivers))("[%s] email digests", (_name, driver) => {
   });
 });
 
+describe.each(eachDriver(drivers))("[%s] email language", (_name, driver) => {
+  afterAll(() => driver.closeAll());
+  it("R-NOTIFY-2, R-I18N-1: the email is worded in the user's language, dates in the user's zone", async () => {
+    const handle = await driver.open();
+    const smtp = await startSmtp();
+    try {
+      const u = await newAccountUser(handle.db, { digest: "immediate" });
+      await handle.db.execute(
+        sql`UPDATE users SET locale = 'zh', time_zone = 'Asia/Tokyo' WHERE id = ${u.userId}`,
+      );
+      const v = `CP-Z${uid()}`;
+      await insertVoucher(handle.db, {
+        id: v,
+        accountId: u.accountId,
+        nominalMinor: 1250,
+        expiresAt: sql`timestamptz '2099-01-01 00:00:00+00'`,
+      });
+      await handle.db.execute(sql`UPDATE coupons SET expires_at = now() + interval '6 days' WHERE id = ${v}`);
+      const mailer = smtpMailer(smtp.url, "console@example.com");
+      await runExpiryScan(handle, { mailer, appUrl: APP });
+      mailer.close?.();
+      const [m] = smtp.received;
+      expect(m?.text).toContain(`${v}（余额 $12.50）将在 7 天后`);
+      expect(m?.text).toContain("您好");
+    } finally {
+      await smtp.close();
+    }
+  });
+});
+
 const postgres = drivers.find((d) => d.name === "postgres");
 
 describe.skipIf(!postgres)("[postgres] jobs on the queue and after a crash", () => {

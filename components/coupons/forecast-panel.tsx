@@ -2,10 +2,8 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { formatDate, formatMoney } from "@/lib/format";
-import { translator } from "@/lib/local-messages";
+import { useTranslations } from "next-intl";
 import { useTRPC } from "@/trpc/client";
-
-const t = translator("forecast");
 
 /**
  * R-FORECAST-1 on the Coupons tab: at the last 30 days' spending, how much balance will expire unused
@@ -13,6 +11,7 @@ const t = translator("forecast");
  * "All accounts" view has no single spending rate.
  */
 export function ForecastPanel({ accountId, timeZone }: { accountId: string | undefined; timeZone: string }) {
+  const t = useTranslations("forecast");
   const trpc = useTRPC();
   const forecast = useQuery(trpc.coupons.forecast.queryOptions(accountId ? { accountId } : {}));
   if (accountId === "all" || forecast.isPending) return null;

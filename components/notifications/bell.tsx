@@ -4,12 +4,11 @@ import { useQuery } from "@tanstack/react-query";
 import { Bell } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useEffect, useId, useRef, useState } from "react";
-import { translator } from "@/lib/local-messages";
 import { useTRPC } from "@/trpc/client";
 import { MarkAllRead, NotificationList } from "./notification-list";
 
-const t = translator("notifications");
 const REFRESH_MS = 5 * 60 * 1000;
 
 /**
@@ -17,6 +16,7 @@ const REFRESH_MS = 5 * 60 * 1000;
  * the latest notices. A disclosure, not a modal: Escape or a click outside closes it and returns focus.
  */
 export function NotificationBell() {
+  const t = useTranslations("notifications");
   const trpc = useTRPC();
   const [open, setOpen] = useState(false);
   const panelId = useId();
@@ -80,7 +80,7 @@ export function NotificationBell() {
             {unread > 0 && <MarkAllRead />}
           </div>
           {list.isPending ? (
-            <p className="text-sm text-slate-600">…</p>
+            <p className="text-sm text-slate-600">{t("loading")}</p>
           ) : list.isError ? (
             <p role="alert" className="text-sm text-red-800">
               {t("loadError")}

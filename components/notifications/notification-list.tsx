@@ -4,11 +4,18 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { formatMoney } from "@/lib/format";
-import { translator } from "@/lib/local-messages";
+import { useTranslations } from "next-intl";
 import type { NotificationItem } from "@/server/notifications/schema";
 import { useTRPC } from "@/trpc/client";
 
-const t = translator("notifications");
+/** coupon_status() names → catalog keys. */
+const STATUS_KEYS: Record<string, string> = {
+  Available: "Available",
+  "Used up": "UsedUp",
+  Expired: "Expired",
+  "Not yet effective": "NotYetEffective",
+  Reclaimed: "Reclaimed",
+};
 
 /**
  * Expiry notices (R-NOTIFY-1), newest first: "CP-… ($12.50 left) expires in 7 days", a link to the
@@ -22,6 +29,7 @@ export function NotificationList({
   items: NotificationItem[];
   compact?: boolean;
 }) {
+  const t = useTranslations("notifications");
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [failed, setFailed] = useState(false);
@@ -57,7 +65,9 @@ export function NotificationList({
               })}
             </p>
             {n.status !== "Available" && (
-              <p className="text-sm text-slate-600">{t("itemNow", { status: n.status })}</p>
+              <p className="text-sm text-slate-600">
+                {t("itemNow", { status: t(`status.${STATUS_KEYS[n.status] ?? "Available"}`) })}
+              </p>
             )}
             <div className="mt-1 flex flex-wrap items-center gap-x-4 gap-y-1 text-sm">
               <Link href={`/coupons/${encodeURIComponent(n.couponId)}`} className="text-blue-800 underline">
@@ -93,6 +103,7 @@ export function NotificationList({
 
 /** "Mark all as read" for the caller's account. */
 export function MarkAllRead() {
+  const t = useTranslations("notifications");
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const markAll = useMutation(

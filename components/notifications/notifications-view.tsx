@@ -1,17 +1,17 @@
 "use client";
 
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
-import { translator } from "@/lib/local-messages";
 import type { DigestMode } from "@/server/notifications/schema";
 import { useTRPC } from "@/trpc/client";
 import { MarkAllRead, NotificationList } from "./notification-list";
 
-const t = translator("notifications");
 const MODES: DigestMode[] = ["off", "daily", "immediate"];
 
 /** The Notifications page: every notice, page by page, and the email preference (R-NOTIFY-1, -2). */
 export function NotificationsView() {
+  const t = useTranslations("notifications");
   const trpc = useTRPC();
   const pages = useInfiniteQuery(
     trpc.notifications.list.infiniteQueryOptions(
@@ -33,7 +33,7 @@ export function NotificationsView() {
         </div>
         <p className="mb-3 text-sm text-slate-600">{t("intro")}</p>
         {pages.isPending ? (
-          <p className="text-sm text-slate-600">…</p>
+          <p className="text-sm text-slate-600">{t("loading")}</p>
         ) : pages.isError ? (
           <p role="alert" className="text-sm text-red-800">
             {t("loadError")}
@@ -58,6 +58,7 @@ export function NotificationsView() {
 }
 
 function DigestPreference() {
+  const t = useTranslations("notifications");
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const pref = useQuery(trpc.notifications.preference.queryOptions());

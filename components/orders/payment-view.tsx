@@ -3,14 +3,13 @@
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useMemo, useState } from "react";
 import { FormError } from "@/components/ui/errors";
 import { describeError } from "@/lib/errors";
 import { formatDate, formatMoney, formatValidity } from "@/lib/format";
-import { translator } from "@/lib/local-messages";
 import { useTRPC } from "@/trpc/client";
 
-const forecastText = translator("forecast");
 const SOON_MS = 7 * 24 * 60 * 60 * 1000;
 /** Expires within 7 days of the instant the page's options were judged at. */
 const expiresSoon = (expiresAt: string, at: string) => Date.parse(expiresAt) - Date.parse(at) <= SOON_MS;
@@ -91,6 +90,7 @@ export function reasonText(
  * underneath, the choice is kept, its new deduction shown, and the user confirms again.
  */
 export function PaymentView({ id, timeZone }: { id: string; timeZone: string }) {
+  const forecastText = useTranslations("forecast");
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const router = useRouter();

@@ -4,14 +4,16 @@
  * never. Exactly what each email holds is claimed in the database first (a digest row and one delivery
  * row per notice, committed), then the email goes to SMTP, then the digest is marked sent. A process
  * killed between the claim and the mark leaves the digest unsent for good: a notice is emailed to a
- * user at most once, never twice, and it is always in the console (decision 016). A notice the user
+ * user at most once, never twice, and it is always in the console (decision 016). Worded from the
+ * notifications catalog in the user's language, dates in the user's zone. A notice the user
  * has already read in the console, or whose voucher has expired, is not emailed.
  */
 import { sql } from "drizzle-orm";
 import nodemailer from "nodemailer";
 import { type Db, rows } from "@/db/client";
 import { formatDate } from "@/lib/format";
-import { type Locale, translator } from "@/lib/local-messages";
+import { isLocale, type Locale } from "@/i18n/config";
+import { translator } from "@/i18n/translate";
 import { formatMoney } from "@/server/money";
 
 export type MailMessage = { to: string; subject: string; text: string; messageId: string };
@@ -28,7 +30,8 @@ export function smtpMailer(url: string, from: string): Mailer {
   };
 }
 
-type Recipient = { id: string; email: string; name: string; time_zone: string };
+/** A user to email: the language and zone are the user's (else English and the account's zone). */
+type Recipient = { id: string; email: string; name: string; time_zone: string; locale: string | null };
 type Notice = {
   id: string;
   coupon_id: string;
@@ -55,7 +58,7 @@ export async function sendDigests(
   for (;;) {
     const batch = await rows<Recipient>(
       db,
-      sql`SELECT u.id, u.email, u.name, a.time_zone
+      sql`SELECT u.id, u.email, u.name, coalesce(u.time_zone, a.time_zone) AS time_zone, u.locale
             FROM users u JOIN accounts a ON a.id = u.account_id
            WHERE u.email_digest = ${opts.mode} AND u.id > ${after}
              AND EXISTS (SELECT 1 FROM expiry_notifications n
@@ -70,7 +73,16 @@ export async function sendDigests(
       run.users += 1;
       const claimed = await claim(db, user, opts.mode, at);
       if (!claimed) continue;
-      await mailer.send(compose(user, claimed.notices, opts.mode, opts.appUrl, claimed.digestId, "en"));
+      await mailer.send(
+        compose(
+          user,
+          claimed.notices,
+          opts.mode,
+          opts.appUrl,
+          claimed.digestId,
+          isLocale(user.locale) ? user.locale : "en",
+        ),
+      );
       await db.execute(
         sql`UPDATE email_digests SET sent_at = clock_timestamp() WHERE id = ${claimed.digestId}`,
       );
@@ -133,7 +145,7 @@ export function compose(
   digestId: string,
   locale: Locale,
 ): MailMessage {
-  const t = translator("notifications", locale);
+  const t = translator(locale, "notifications");
   const lines = notices.flatMap((n) => [
     `- ${t("email.line", {
       id: n.coupon_id,

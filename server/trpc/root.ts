@@ -3,6 +3,7 @@ import { billsRouter, invoicesRouter } from "./routers/bills";
 import { catalogRouter, healthRouter } from "./routers/catalog";
 import { couponsRouter } from "./routers/coupons";
 import { enterpriseRouter } from "./routers/enterprise";
+import { meRouter } from "./routers/me";
 import { notificationsRouter } from "./routers/notifications";
 import { operatorRouter } from "./routers/operator";
 import { ordersRouter } from "./routers/orders";
@@ -19,6 +20,7 @@ export const appRouter = router({
   notifications: notificationsRouter,
   catalog: catalogRouter,
   health: healthRouter,
+  me: meRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -41,6 +41,8 @@ const BOB_VOUCHER = "CP-BOB0-0200";
 /** Every procedure, classified, with a call aimed at data that is not Alice's where it takes an ID. */
 const PROCEDURES: Record<string, Entry> = {
   "health.ping": { kind: "public", call: (c) => c.health.ping() },
+  "me.preferences": { kind: "authed", call: (c) => c.me.preferences() },
+  "me.update": { kind: "authed", call: (c) => c.me.update({ locale: "zh" }) },
   "catalog.products": { kind: "authed", call: (c) => c.catalog.products() },
   "coupons.accounts": { kind: "authed", call: (c) => c.coupons.accounts() },
   "coupons.shared": { kind: "authed", call: (c) => c.coupons.shared() },

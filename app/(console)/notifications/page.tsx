@@ -1,17 +1,19 @@
+import { getTranslations } from "next-intl/server";
 import { NotificationsView } from "@/components/notifications/notifications-view";
-import { translator } from "@/lib/local-messages";
 import { requireUser } from "@/server/auth/current";
 
-export const metadata = { title: "Notifications" };
-
-const t = translator("notifications");
+export async function generateMetadata() {
+  const t = await getTranslations("notifications");
+  return { title: t("title") };
+}
 
 export default async function NotificationsPage() {
   await requireUser();
+  const t = await getTranslations("notifications");
   return (
     <>
       <div className="mb-4">
-        <p className="text-sm text-slate-600">Account</p>
+        <p className="text-sm text-slate-600">{t("breadcrumb")}</p>
         <h1 className="text-2xl font-semibold">{t("title")}</h1>
       </div>
       <NotificationsView />
