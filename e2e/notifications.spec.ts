@@ -51,7 +51,7 @@ test("R-NOTIFY-1: the bell shows the unread count, opens the list, links to the 
   await expect(page.getByRole("button", { name: "Notifications (no unread)" })).toBeVisible();
 });
 
-test("R-FORECAST-1: the Coupons tab forecasts balance that will expire unused; the payment page flags vouchers expiring soon", async ({
+test("R-FORECAST-1: the Coupons tab forecasts balance that will expire unused, in total and per voucher", async ({
   page,
 }) => {
   await signIn(page, "alice@example.com");
