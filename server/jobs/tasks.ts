@@ -14,15 +14,15 @@ import { expiryScan } from "@/server/notifications/service";
 export const JOBS = {
   /** Hourly: write the notices due (expiry_scan()), then send the digests due. */
   expiryScan: "expiry-scan",
-  /** Hourly: close every open pay-as-you-go bill whose cycle has ended (R-PAYG-1). */
+  /** Daily: close every open pay-as-you-go bill whose cycle has ended (R-PAYG-1). PostgreSQL only. */
   cycleClose: "cycle-close",
 } as const;
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
 
-/** Every hour at minute 5 and 35 / minute 15 (UTC); the work itself decides what is due. */
+/** Cron in UTC: the scan every hour at :05, the cycle close every day at 02:15; the work decides what is due. */
 export const SCHEDULES: Record<JobName, string> = {
   "expiry-scan": "5 * * * *",
-  "cycle-close": "15 * * * *",
+  "cycle-close": "15 2 * * *",
 };
 
 let mailer: Mailer | null | undefined;
