@@ -62,7 +62,7 @@ export function ConsoleShell({ groups, user, children }: Props) {
           <button
             ref={button}
             type="button"
-            className="inline-flex h-10 w-10 items-center justify-center rounded border border-slate-300 md:hidden"
+            className="inline-flex h-10 w-10 shrink-0 items-center justify-center rounded border border-slate-300 md:hidden"
             aria-expanded={open}
             aria-controls="console-nav"
             onClick={() => setOpen((o) => !o)}
@@ -74,11 +74,11 @@ export function ConsoleShell({ groups, user, children }: Props) {
             )}
             <span className="sr-only">{t("menu")}</span>
           </button>
-          <Link href="/coupons" className="truncate font-semibold text-brand-700">
+          <Link href="/coupons" className="min-w-0 truncate font-semibold text-brand-700">
             {tc("appName")}
           </Link>
         </div>
-        <div className="flex min-w-0 items-center gap-3 text-sm">
+        <div className="flex shrink-0 items-center gap-2 text-sm sm:gap-3">
           <span className="hidden min-w-0 truncate sm:block">
             <span className="font-medium">{user.email}</span>
             <span className="hidden text-slate-600 lg:inline">
