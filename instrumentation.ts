@@ -1,6 +1,6 @@
 /**
  * Start-up, before the first request: checks the configuration (server/env.ts), then opens,
- * migrates and (on an empty database) seeds. A bad configuration value stops the process here with
+ * migrates and (on an empty database) seeds, then starts the scheduled jobs. A bad configuration value stops the process here with
  * a message naming the variable and what it accepts, rather than a server that answers 500 to every
  * request. NEXT_RUNTIME is Next's own marker of the runtime, not configuration.
  */
@@ -15,6 +15,9 @@ export async function register() {
       process.exit(1);
     }
     const { appDatabase } = await import("./db");
-    await appDatabase();
+    const handle = await appDatabase();
+    // Scheduled work (R-NOTIFY-3, decision 016): pg-boss on PostgreSQL, a timer on PGlite; JOBS=off skips.
+    const { startJobs } = await import("./server/jobs/start");
+    await startJobs(handle);
   }
 }

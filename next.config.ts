@@ -1,9 +1,11 @@
 import type { NextConfig } from "next";
+import createNextIntlPlugin from "next-intl/plugin";
 import { API_CSP, SECURITY_HEADERS } from "./lib/security-headers";
 
 const config: NextConfig = {
-  // PGlite loads its WASM and data files from its own package folder; bundling it breaks that.
-  serverExternalPackages: ["@electric-sql/pglite", "postgres"],
+  // PGlite loads its WASM and data files from its own package folder; bundling it breaks that. The job
+  // queue (pg-boss with pg) and nodemailer are plain Node packages, loaded as they are (decision 016).
+  serverExternalPackages: ["@electric-sql/pglite", "postgres", "pg-boss", "pg", "nodemailer"],
   poweredByHeader: false,
   // `npm test` type-checks the whole project (tsc --noEmit) as its own step; not again inside the build.
   typescript: { ignoreBuildErrors: true },
@@ -24,4 +26,5 @@ const config: NextConfig = {
   },
 };
 
-export default config;
+// next-intl without i18n routing: the request config (i18n/request.ts) picks language and zone.
+export default createNextIntlPlugin("./i18n/request.ts")(config);

@@ -143,13 +143,14 @@ npm run bench:export   # COPY vs the HTTP CSV export of a 1 M-row history; then 
 npm run bench:pay      # the money path: raw transaction vs orders.pay (spread, hot voucher), payment-page matching
 npm run bench:admin    # enterprise admin: coupons.list "All" over 1,000 accounts, cross-voucher export vs COPY
 npm run bench:bills    # closing a pay-as-you-go cycle: close_bill() per bill vs one set-based statement
+npm run bench:notify   # the expiry scan over 1 M vouchers: expiry_scan() vs one SELECT of the same set
 \`\`\`
 
 Environment: \`BENCH_PG_BASE\` (default \`postgres://postgres@127.0.0.1:5432\`), \`BENCH_DB\` (default \`vc_bench\`),
 \`BENCH_PORT\` (default 3300). \`bench:list\` also reads \`BENCH_SECONDS\` (default 10) and \`BENCH_WARMUP\` (default 3).
 `;
 
-const ORDER = ["data", "list", "export", "pay", "driver", "admin", "bills"];
+const ORDER = ["data", "list", "export", "pay", "driver", "admin", "bills", "notify"];
 
 /** Replaces (or adds) the section between `<!-- bench:NAME:start -->` and `<!-- bench:NAME:end -->`. */
 export function writeSection(name: string, body: string) {

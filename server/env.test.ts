@@ -23,6 +23,10 @@ describe("server configuration (server/env.ts)", () => {
       exportMaxConcurrent: 8,
       appOrigins: [],
       trustedProxyHops: 0,
+      smtpUrl: null,
+      mailFrom: "Voucher console <no-reply@localhost>",
+      appUrl: "http://localhost:3000",
+      jobs: true,
     });
   });
 
@@ -47,6 +51,10 @@ describe("server configuration (server/env.ts)", () => {
         EXPORT_MAX_CONCURRENT: "1",
         APP_ORIGINS: "https://console.example.com, http://127.0.0.1:3000",
         TRUSTED_PROXY_HOPS: "1",
+        SMTP_URL: "smtp://mailer:secret@mail.example.com:587",
+        MAIL_FROM: "Console <console@example.com>",
+        APP_URL: "https://console.example.com",
+        JOBS: "off",
       }),
     ).toEqual({
       databaseUrl: "postgres://postgres@127.0.0.1:5432/vouchers",
@@ -56,7 +64,15 @@ describe("server configuration (server/env.ts)", () => {
       exportMaxConcurrent: 1,
       appOrigins: ["https://console.example.com", "http://127.0.0.1:3000"],
       trustedProxyHops: 1,
+      smtpUrl: "smtp://mailer:secret@mail.example.com:587",
+      mailFrom: "Console <console@example.com>",
+      appUrl: "https://console.example.com",
+      jobs: false,
     });
+    // R-NOTIFY-2: a bad SMTP_URL is named, but its value (it may hold a password) is not echoed.
+    expect(() => parseServerEnv({ SMTP_URL: "mail.example.com" })).toThrow(/SMTP_URL: must be an smtp/);
+    expect(() => parseServerEnv({ SMTP_URL: "http://x:secret@y" })).not.toThrow(/secret/);
+    expect(() => parseServerEnv({ JOBS: "maybe" })).toThrow(/JOBS/);
     expect(() => parseServerEnv({ APP_ORIGINS: "https://x.example/path" })).toThrow(/APP_ORIGINS/);
     expect(parseServerEnv({ PGLITE_DIR: "/tmp/pg", SEED_DEMO: "true" })).toMatchObject({
       pgliteDir: "/tmp/pg",

@@ -62,6 +62,26 @@ const schema = z.object({
    * limit is that many entries from the right (R-SEC-4, decision 014).
    */
   TRUSTED_PROXY_HOPS: wholeNumber(0, 10, 0),
+  /**
+   * Where expiry emails go out (R-NOTIFY-2): smtp://user:pass@host:587 or smtps://…:465. Unset:
+   * notifications stay in the console and no email is sent.
+   */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/.+/, "must be an smtp:// or smtps:// URL, or unset for no email")
+    .optional(),
+  /** The From of those emails. */
+  MAIL_FROM: z.string().max(320).optional(),
+  /** The console's public address, for the links in emails (default http://localhost:3000). */
+  APP_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s/]+$/, "must be an origin like https://console.example.com (no path)")
+    .optional(),
+  /** Scheduled jobs (expiry scan, digests, cycle close) in this process (decision 016). */
+  JOBS: z
+    .enum(["on", "off"], 'must be "on" or "off" (default "on")')
+    .optional()
+    .transform((v) => v !== "off"),
 });
 
 export type ServerEnv = {
@@ -73,6 +93,11 @@ export type ServerEnv = {
   exportMaxConcurrent: number;
   appOrigins: string[];
   trustedProxyHops: number;
+  /** Null: no email (notifications stay in the console). */
+  smtpUrl: string | null;
+  mailFrom: string;
+  appUrl: string;
+  jobs: boolean;
 };
 
 export const ENV_KEYS = Object.keys(schema.shape) as (keyof typeof schema.shape)[];
@@ -95,7 +120,7 @@ export function parseServerEnv(source: Record<string, string | undefined> = proc
       parsed.error.issues.map((i) => {
         const key = String(i.path[0]);
         // A connection string may hold a password: name the variable, not its value.
-        const shown = key === "DATABASE_URL" ? "" : `=${JSON.stringify(raw[key])}`;
+        const shown = key === "DATABASE_URL" || key === "SMTP_URL" ? "" : `=${JSON.stringify(raw[key])}`;
         return `${key}${shown}: ${i.message}`;
       }),
     );
@@ -113,6 +138,10 @@ export function parseServerEnv(source: Record<string, string | undefined> = proc
       .map((o) => o.trim())
       .filter(Boolean),
     trustedProxyHops: e.TRUSTED_PROXY_HOPS,
+    smtpUrl: e.SMTP_URL ?? null,
+    mailFrom: e.MAIL_FROM ?? "Voucher console <no-reply@localhost>",
+    appUrl: e.APP_URL ?? "http://localhost:3000",
+    jobs: e.JOBS,
   };
 }
 

@@ -178,6 +178,8 @@ export function sessionUserOf(u: TestUser): SessionUser {
     accountId: u.accountId,
     accountName: u.accountName,
     timeZone: "Asia/Shanghai",
+    accountTimeZone: "Asia/Shanghai",
+    locale: null,
     currency: "USD",
   };
 }

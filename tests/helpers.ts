@@ -21,6 +21,8 @@ export function demoUser(id: DemoUserId): SessionUser {
     accountId: u.accountId,
     accountName: u.name,
     timeZone: "Asia/Shanghai",
+    accountTimeZone: "Asia/Shanghai",
+    locale: null,
     currency: "USD",
   };
 }

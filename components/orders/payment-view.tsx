@@ -3,11 +3,16 @@
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useMemo, useState } from "react";
 import { FormError } from "@/components/ui/errors";
 import { describeError } from "@/lib/errors";
 import { formatDate, formatMoney, formatValidity } from "@/lib/format";
 import { useTRPC } from "@/trpc/client";
+
+const SOON_MS = 7 * 24 * 60 * 60 * 1000;
+/** Expires within 7 days of the instant the page's options were judged at. */
+const expiresSoon = (expiresAt: string, at: string) => Date.parse(expiresAt) - Date.parse(at) <= SOON_MS;
 
 const NONE = "none";
 /** Applicable vouchers shown before "Show all": the recommended one, then the next few. */
@@ -85,6 +90,7 @@ export function reasonText(
  * underneath, the choice is kept, its new deduction shown, and the user confirms again.
  */
 export function PaymentView({ id, timeZone }: { id: string; timeZone: string }) {
+  const forecastText = useTranslations("forecast");
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const router = useRouter();
@@ -210,6 +216,12 @@ export function PaymentView({ id, timeZone }: { id: string; timeZone: string }) 
         {badge && <span className="ml-2 rounded bg-slate-800 px-1.5 py-0.5 text-xs text-white">{badge}</span>}
         {v.shared && (
           <span className="ml-2 rounded bg-blue-50 px-1.5 py-0.5 text-xs text-blue-900">Shared</span>
+        )}
+        {expiresSoon(v.expiresAt, data.evaluatedAt) && (
+          // A hint only: the default stays the priority rule's (R-MATCH-4); issue 12.
+          <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900">
+            {forecastText("expiresSoon")}
+          </span>
         )}
         <span className="block text-slate-700">
           Balance {formatMoney(v.balanceMinor, v.currency)} · valid{" "}

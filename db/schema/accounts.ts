@@ -21,6 +21,9 @@ export const accounts = pgTable("accounts", {
   createdAt: timestamp({ withTimezone: true, mode: "string" }).notNull().defaultNow(),
 });
 
+/** R-NOTIFY-2: how a user wants expiry notices by email (migration 0011). */
+export const emailDigest = pgEnum("email_digest", ["off", "daily", "immediate"]);
+
 export const userRole = pgEnum("user_role", ["customer", "operator"]);
 
 /** A person who signs in. Belongs to one account. */
@@ -35,11 +38,19 @@ export const users = pgTable(
       .notNull()
       .references(() => accounts.id),
     role: userRole().notNull().default("customer"),
+    /** The user's language (R-I18N-1); null: not chosen yet (cookie, then Accept-Language). */
+    locale: text(),
+    /** IANA zone instants are shown in (R-TZ-1); null: the account's zone. */
+    timeZone: text(),
+    /** R-NOTIFY-2: expiry notices by email: off, a daily digest, or as they happen (migration 0011). */
+    emailDigest: emailDigest().notNull().default("daily"),
     createdAt: timestamp({ withTimezone: true, mode: "string" }).notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex("users_email_key").on(sql`lower(${t.email})`),
     index("users_account_idx").on(t.accountId),
+    check("users_locale_check", sql`${t.locale} IN ('en', 'zh')`),
+    check("users_time_zone_check", sql`length(${t.timeZone}) BETWEEN 1 AND 64`),
   ],
 );
 

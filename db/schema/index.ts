@@ -2,3 +2,4 @@ export * from "./accounts";
 export * from "./billing";
 export * from "./catalog";
 export * from "./vouchers";
+export * from "./notifications";

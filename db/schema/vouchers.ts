@@ -136,6 +136,8 @@ export const couponLedger = pgTable(
     uniqueIndex("coupon_ledger_one_deduction_per_bill_line")
       .on(t.billLineId, t.couponId)
       .where(sql`${t.type} = 'Deduction' AND ${t.billLineId} IS NOT NULL`),
+    // The expiry scan counts a voucher's refunds: its arming generation (R-NOTIFY-1, migration 0011).
+    index("coupon_ledger_refund_idx").on(t.couponId).where(sql`${t.type} = 'Refund'`),
     // A bill's page reads which voucher paid which of its lines (R-PAYG-1).
     index("coupon_ledger_bill_idx").on(t.billId, t.billLineId).where(sql`${t.billId} IS NOT NULL`),
   ],

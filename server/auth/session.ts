@@ -16,7 +16,12 @@ export type SessionUser = {
   role: "customer" | "operator";
   accountId: string;
   accountName: string;
+  /** The zone instants are shown in: the user's own (R-TZ-1), else the account's. */
   timeZone: string;
+  /** The account's zone: billing cycles and invoice months are the account's, whoever looks. */
+  accountTimeZone: string;
+  /** The user's chosen language, or null (then the cookie or Accept-Language decide). */
+  locale: string | null;
   currency: string;
 };
 
@@ -114,7 +119,9 @@ export async function getSessionUser(db: Executor, token: string | undefined): P
         role: users.role,
         accountId: users.accountId,
         accountName: accounts.name,
-        timeZone: accounts.timeZone,
+        timeZone: sql<string>`coalesce(${users.timeZone}, ${accounts.timeZone})`,
+        accountTimeZone: accounts.timeZone,
+        locale: users.locale,
         currency: accounts.currency,
       })
       .from(sessions)

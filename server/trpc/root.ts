@@ -3,6 +3,8 @@ import { billsRouter, invoicesRouter } from "./routers/bills";
 import { catalogRouter, healthRouter } from "./routers/catalog";
 import { couponsRouter } from "./routers/coupons";
 import { enterpriseRouter } from "./routers/enterprise";
+import { meRouter } from "./routers/me";
+import { notificationsRouter } from "./routers/notifications";
 import { operatorRouter } from "./routers/operator";
 import { ordersRouter } from "./routers/orders";
 import { quotaPoolRouter } from "./routers/quota-pool";
@@ -15,8 +17,10 @@ export const appRouter = router({
   invoices: invoicesRouter,
   enterprise: enterpriseRouter,
   quotaPool: quotaPoolRouter,
+  notifications: notificationsRouter,
   catalog: catalogRouter,
   health: healthRouter,
+  me: meRouter,
 });
 
 export type AppRouter = typeof appRouter;

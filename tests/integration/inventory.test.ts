@@ -32,7 +32,7 @@ const drivers = await testDatabases();
 type Kind = "public" | "authed" | "account" | "operator";
 type Caller = ReturnType<typeof callerFor>;
 /** Another account's IDs, looked up in the seeded database. */
-type Foreign = { acmeOrder: string; acmeBill: string };
+type Foreign = { acmeOrder: string; acmeBill: string; acmeNotice: number };
 type Entry = { kind: Kind; call: (c: Caller, f: Foreign) => Promise<unknown> };
 
 const ACME_VOUCHER = "CP-ACME-0100";
@@ -41,6 +41,8 @@ const BOB_VOUCHER = "CP-BOB0-0200";
 /** Every procedure, classified, with a call aimed at data that is not Alice's where it takes an ID. */
 const PROCEDURES: Record<string, Entry> = {
   "health.ping": { kind: "public", call: (c) => c.health.ping() },
+  "me.preferences": { kind: "authed", call: (c) => c.me.preferences() },
+  "me.update": { kind: "authed", call: (c) => c.me.update({ locale: "zh" }) },
   "catalog.products": { kind: "authed", call: (c) => c.catalog.products() },
   "coupons.accounts": { kind: "authed", call: (c) => c.coupons.accounts() },
   "coupons.shared": { kind: "authed", call: (c) => c.coupons.shared() },
@@ -131,6 +133,19 @@ const PROCEDURES: Record<string, Entry> = {
     call: (c) => c.enterprise.revoke({ userId: "u-acme-finance", permission: "quota_pool" }),
   },
   "enterprise.audit": { kind: "account", call: (c) => c.enterprise.audit({}) },
+  "notifications.list": { kind: "authed", call: (c) => c.notifications.list({}) },
+  "notifications.unreadCount": { kind: "authed", call: (c) => c.notifications.unreadCount() },
+  "notifications.markRead": {
+    kind: "account",
+    call: (c, f) => c.notifications.markRead({ id: f.acmeNotice }),
+  },
+  "notifications.markAllRead": { kind: "authed", call: (c) => c.notifications.markAllRead() },
+  "notifications.preference": { kind: "authed", call: (c) => c.notifications.preference() },
+  "notifications.setPreference": {
+    kind: "authed",
+    call: (c) => c.notifications.setPreference({ emailDigest: "daily" }),
+  },
+  "coupons.forecast": { kind: "account", call: (c) => c.coupons.forecast({ accountId: ACCOUNTS.acme }) },
   "quotaPool.overview": { kind: "account", call: (c) => c.quotaPool.overview() },
   "quotaPool.movable": { kind: "account", call: (c) => c.quotaPool.movable() },
   "quotaPool.vouchers": { kind: "account", call: (c) => c.quotaPool.vouchers({}) },
@@ -273,7 +288,17 @@ describe.each(eachDriver(drivers))("[%s] R-SEC-1 R-SEC-6 inventory probes", (_na
       handle.db,
       sql`SELECT id FROM bills WHERE account_id = ${ACCOUNTS.acme} LIMIT 1`,
     );
-    foreign = { acmeOrder: o?.id ?? "ORD-MISSING", acmeBill: b?.id ?? "BILL-MISSING" };
+    // Expiry notices of the seeded world (R-NOTIFY-1): one of Acme's or Bob's is the foreign notice.
+    await handle.db.execute(sql`SELECT expiry_scan(now())`);
+    const [n] = await rows<{ id: string }>(
+      handle.db,
+      sql`SELECT id::text FROM expiry_notifications WHERE account_id IN (${ACCOUNTS.acme}, ${ACCOUNTS.bob}) LIMIT 1`,
+    );
+    foreign = {
+      acmeOrder: o?.id ?? "ORD-MISSING",
+      acmeBill: b?.id ?? "BILL-MISSING",
+      acmeNotice: Number(n?.id ?? 999_999_999),
+    };
     aliceToken = (await signIn(handle.db, "alice@example.com", DEMO_PASSWORD)) ?? "";
   });
   afterAll(() => driver.closeAll());

@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import Link from "next/link";
 import { CouponsView } from "@/components/coupons/coupons-view";
+import { ForecastPanel } from "@/components/coupons/forecast-panel";
 import { Loading, QueryBoundary } from "@/components/ui/query-boundary";
 import { parseListParamsLenient, searchParamsFromRecord, toSearch } from "@/lib/coupon-list-params";
 import { requireUser } from "@/server/auth/current";
@@ -72,6 +73,7 @@ export default async function CouponsPage({
   return (
     <HydrateClient>
       <Heading />
+      <ForecastPanel accountId={state.accountId} timeZone={user.timeZone} />
       <QueryBoundary fallback={<Loading label="Loading your coupons…" />}>
         <CouponsView
           state={state}

@@ -7,6 +7,7 @@ import {
   listCoupons,
   sharedWithAccount,
 } from "@/server/vouchers/queries";
+import { expiryForecast } from "@/server/vouchers/forecast";
 import { historyInput, listFilters, listInput } from "@/server/vouchers/schema";
 import {
   accountInput,
@@ -53,6 +54,14 @@ export const couponsRouter = router({
   totals: accountProcedure
     .input(listFilters)
     .query(({ ctx, input }) => couponTotals(ctx.handle.db, ctx.scope, input)),
+
+  /**
+   * R-FORECAST-1: balance that will expire unused at the last 30 days' spending, for one account
+   * (the caller's own or one it may view); null for "All" (a forecast is per account's spending).
+   */
+  forecast: accountProcedure.query(({ ctx }) =>
+    ctx.scope.kind === "account" ? expiryForecast(ctx.handle.db, ctx.scope.accountId) : null,
+  ),
 
   /** Summary for Coupon Deduction Details (R-DET-1). */
   get: couponProcedure.query(({ ctx }) => couponDetails(ctx.handle.db, ctx.coupon.id)),

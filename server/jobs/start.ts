@@ -1,0 +1,37 @@
+/**
+ * Starts the scheduled work in the server process (instrumentation.ts), once per process:
+ * - PostgreSQL: the pg-boss queue (server/jobs/queue.ts), which any number of processes share;
+ * - PGlite: the expiry scan (and its digests) on an in-process timer, every 30 minutes and once at
+ *   start-up. PGlite has one connection in one process, so there is no queue to share and no second
+ *   worker; pg-boss needs a `pg` connection and cannot run on it (decision 016). The cycle close is
+ *   not on the timer: the embedded database is the demo, whose last month waits for the operator's
+ *   "Close a billing cycle" (or `npm run close-cycle` / `npm run jobs -- run cycle-close`).
+ * JOBS=off leaves it to another process (`npm run jobs -- worker`).
+ */
+import type { DatabaseHandle } from "@/db/client";
+import { serverEnv } from "@/server/env";
+import { JOBS, runJob } from "./tasks";
+
+const KEY = Symbol.for("voucher-console.jobs");
+type Holder = { [KEY]?: boolean };
+export const PGLITE_INTERVAL_MS = 30 * 60 * 1000;
+
+export async function startJobs(handle: DatabaseHandle): Promise<void> {
+  const g = globalThis as Holder;
+  if (g[KEY] || !serverEnv().jobs) return;
+  g[KEY] = true;
+  if (handle.kind === "postgres") {
+    const { startQueue } = await import("./queue");
+    await startQueue(handle);
+    return;
+  }
+  const tick = async () => {
+    try {
+      await runJob(handle, JOBS.expiryScan);
+    } catch (e) {
+      console.error(`job ${JOBS.expiryScan} failed:`, e instanceof Error ? e.message : e);
+    }
+  };
+  await tick();
+  setInterval(() => void tick(), PGLITE_INTERVAL_MS).unref();
+}
