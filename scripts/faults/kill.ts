@@ -36,7 +36,7 @@ const cookie = await aliceCookie(db.url);
 const ops: Op[] = [];
 const queue: Op[] = [];
 for (let i = 1; i <= ORDERS; i++) {
-  const op = payOp(i);
+  const op = payOp(i, db.voucher);
   ops.push(op);
   queue.push(op);
 }
@@ -86,7 +86,7 @@ try {
     const retried = ops.filter((o) => o.statuses.some((s) => s !== 200) && o.answer === null).length;
     const sentOnce = ops.filter((o) => o.statuses.length > 0);
     const replays = await settleAll(server.url, cookie, sentOnce);
-    const v = await verify(db.url, sentOnce);
+    const v = await verify(db.url, sentOnce, db.voucher);
     log(`calls during the kills: ${summarize(calls)}`);
     log(
       `RESULT fault:kill — ${KILLS} SIGKILLs during load; ${sentOnce.length} operations ` +

@@ -11,35 +11,43 @@ import postgres from "postgres";
 import { type DatabaseHandle, migrateDatabase, openDatabase, rows } from "@/db/client";
 import { ACCOUNTS, DEMO_PASSWORD, seed } from "@/db/seed";
 import { signIn } from "@/server/auth/session";
+import { createCaller } from "@/server/trpc/root";
 import { log, now, sleep } from "../../bench/lib";
 
 export { log, now, sleep };
 
 export const PORT = Number(process.env.FAULT_PORT ?? 3360);
-/** The voucher every payment draws from: big enough that no payment is refused for its balance. */
-export const VOUCHER = "CP-FAULT-0001";
 const ORDER_MINOR = 1_000;
 
-/** Creates a fresh database on the server at `baseUrl`, migrated, seeded, with the workload's voucher and orders. */
-export async function freshDatabase(baseUrl: string, orders: number): Promise<{ url: string; name: string }> {
+/**
+ * Creates a fresh database on the server at `baseUrl`, migrated, seeded, with the workload's pending
+ * orders and the voucher every payment draws from (big enough that none is refused for its balance).
+ */
+export async function freshDatabase(
+  baseUrl: string,
+  orders: number,
+): Promise<{ url: string; name: string; voucher: string }> {
   const name = `vc_fault_${Date.now()}_${randomBytes(3).toString("hex")}`;
   const admin = postgres(`${baseUrl}/postgres`, { max: 1, onnotice: () => {} });
   await admin.unsafe(`CREATE DATABASE ${name}`);
   await admin.end();
   const url = `${baseUrl}/${name}`;
   const handle = await openDatabase({ url, poolMax: 2 });
+  let voucher = "";
   try {
     await migrateDatabase(handle);
     await seed(handle.db);
-    await handle.db.execute(sql`
-      INSERT INTO coupons (id, account_id, coupon_type, currency, nominal_minor, balance_minor, commodities, scopes,
-                           payment_types, min_order_minor, effective_from, expires_at, issued_at, source, description)
-      VALUES (${VOUCHER}, ${ACCOUNTS.alice}, 'Cash Coupon', 'USD', 100000000, 100000000, '{}', '{}',
-              '{Subscription,Pay-as-you-go}', 0, now() - interval '1 day', now() + interval '30 days',
-              now() - interval '1 day', 'Direct issuance', 'fault script voucher')`);
-    await handle.db.execute(sql`
-      INSERT INTO coupon_ledger (coupon_id, account_id, type, amount_minor, balance_after_minor, note, created_at)
-      VALUES (${VOUCHER}, ${ACCOUNTS.alice}, 'Issuance', 100000000, 100000000, 'fault script', now() - interval '1 day')`);
+    // The voucher is issued as the operator issues one, through the one writer of voucher money.
+    const operator = await signIn(handle.db, "operator@example.com", DEMO_PASSWORD);
+    if (!operator) throw new Error("sign-in as the operator failed");
+    const issued = await createCaller({ handle, sessionToken: operator }).operator.issue({
+      accountId: ACCOUNTS.alice,
+      nominal: "1000000.00",
+      effectiveFrom: "2020-01-01",
+      expiresOn: "2099-12-31",
+      idempotencyKey: `fault-issue-${name}`,
+    });
+    voucher = issued.id;
     await handle.db.execute(sql`
       INSERT INTO orders (id, account_id, product_code, payment_type, transaction_type, currency, amount_minor)
       SELECT 'ORD-FAULT-' || i, ${ACCOUNTS.alice}, 'ecs', 'Subscription', 'New Purchase', 'USD', ${ORDER_MINOR}
@@ -47,7 +55,7 @@ export async function freshDatabase(baseUrl: string, orders: number): Promise<{ 
   } finally {
     await handle.close();
   }
-  return { url, name };
+  return { url, name, voucher };
 }
 
 export async function dropDatabase(baseUrl: string, name: string): Promise<void> {
@@ -80,12 +88,12 @@ export type Op = {
   answer: string | null;
 };
 
-export const payOp = (i: number): Op => ({
+export const payOp = (i: number, voucher: string): Op => ({
   kind: "pay",
   orderId: `ORD-FAULT-${i}`,
   body: JSON.stringify({
     orderId: `ORD-FAULT-${i}`,
-    couponId: VOUCHER,
+    couponId: voucher,
     expectedDeductionMinor: ORDER_MINOR,
     idempotencyKey: `fault-pay-${i}-${randomBytes(4).toString("hex")}`,
   }),
@@ -240,7 +248,7 @@ export type Verdict = {
  * Deduction, every refunded order refunded once, each voucher's balance equal to its ledger (drift),
  * no negative balance. Throws when any of it fails.
  */
-export async function verify(url: string, ops: Op[]): Promise<Verdict> {
+export async function verify(url: string, ops: Op[], voucher: string): Promise<Verdict> {
   const handle = await openDatabase({ url, poolMax: 1 });
   try {
     const [v] = await rows<Verdict>(
@@ -248,7 +256,7 @@ export async function verify(url: string, ops: Op[]): Promise<Verdict> {
       sql`SELECT
             (SELECT count(*)::int FROM idempotency_keys WHERE key LIKE 'fault-pay-%') AS "payKeys",
             (SELECT count(*)::int FROM orders WHERE id LIKE 'ORD-FAULT-%' AND status <> 'Pending Payment') AS "paidOrders",
-            (SELECT count(*)::int FROM coupon_ledger WHERE coupon_id = ${VOUCHER} AND type = 'Deduction') AS deductions,
+            (SELECT count(*)::int FROM coupon_ledger WHERE coupon_id = ${voucher} AND type = 'Deduction') AS deductions,
             (SELECT count(*)::int FROM idempotency_keys WHERE key LIKE 'fault-ref-%') AS "refundKeys",
             (SELECT count(*)::int FROM refunds WHERE order_id LIKE 'ORD-FAULT-%') AS refunds,
             (SELECT count(*)::int FROM coupons c

@@ -82,7 +82,7 @@ try {
   const ops: Op[] = [];
   const queue: Op[] = [];
   for (let i = 1; i <= ORDERS; i++) {
-    const op = payOp(i);
+    const op = payOp(i, db.voucher);
     ops.push(op);
     queue.push(op);
   }
@@ -131,7 +131,7 @@ try {
     const bad = calls.filter((c) => (c.status >= 500 && c.status !== 503) || c.status === 0).length;
     const sentOnce = ops.filter((o) => o.statuses.length > 0);
     const replays = await settleAll(server.url, cookie, sentOnce);
-    const v = await verify(db.url, sentOnce);
+    const v = await verify(db.url, sentOnce, db.voucher);
     const alive = server.child.exitCode === null;
     log(`all calls: ${summarize(calls)}`);
     log(`calls that ended during an outage: ${summarize(during)}`);

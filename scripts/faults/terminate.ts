@@ -39,7 +39,7 @@ const cookie = await aliceCookie(db.url);
 const ops: Op[] = [];
 const queue: Op[] = [];
 for (let i = 1; i <= ORDERS; i++) {
-  const op = payOp(i);
+  const op = payOp(i, db.voucher);
   ops.push(op);
   queue.push(op);
 }
@@ -88,7 +88,7 @@ try {
       FROM pg_stat_activity WHERE datname = ${db.name} AND backend_type = 'client backend'`;
   const sentOnce = ops.filter((o) => o.statuses.length > 0);
   const replays = await settleAll(server.url, cookie, sentOnce);
-  const v = await verify(db.url, sentOnce);
+  const v = await verify(db.url, sentOnce, db.voucher);
   const killed = terminations.reduce((a, t) => a + t.killed, 0);
   const busy = terminations.reduce((a, t) => a + t.busy, 0);
   log(`calls before the first termination (baseline): ${summarize(baseline)}`);
