@@ -20,6 +20,6 @@ fi
 echo "== typecheck";  npx tsc --noEmit
 echo "== lint";       npx biome check .
 echo "== unit + integration"; npx vitest run
-echo "== build";      npx next build
+echo "== build";      npm run build
 echo "== e2e";        npx playwright test
 echo "== all tests passed"
