@@ -50,6 +50,7 @@ import {
   startServer,
   table,
   writeSection,
+  dataSet,
 } from "./lib";
 import {
   errorText,
@@ -486,6 +487,7 @@ const shortIds = (text: string) =>
     );
 
 async function main() {
+  await dataSet();
   const dir = ensureOut();
   const sql = postgres(BENCH_URL, { max: 1, onnotice: () => {} });
   const [facts] = await sql<{ v: string; sb: string; n: number }[]>`

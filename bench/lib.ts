@@ -93,7 +93,12 @@ export function dataComment(): string {
  * Reads the size of the chosen data set from its database comment and sets DATA to it; refuses a
  * database that bench:data did not write. `expect` (bench:admin) refuses a set of another size.
  */
-export async function dataSet(expect?: { vouchers?: number; accounts?: number }): Promise<typeof DATA> {
+export async function dataSet(
+  expect: { vouchers?: number; accounts?: number } = {
+    vouchers: argVouchers ? wantVouchers : undefined,
+    accounts: argAccounts ? wantAccounts : undefined,
+  },
+): Promise<typeof DATA> {
   const { default: postgres } = await import("postgres");
   const sql = postgres(BENCH_URL, { max: 1, onnotice: () => {} });
   let facts: { vouchers: number; accounts: number; hotRows: number } | undefined;
@@ -386,12 +391,20 @@ function newestSourceMtime(): number {
   return newest;
 }
 
-/** Runs `next build` when .next has no production build or a source file is newer than it. */
+/**
+ * Runs `npm run build` (next build, then the Node entry) when .next has no production build or a
+ * source file is newer than it; the entry (dist/server.mjs, esbuild, under a second) is rebuilt
+ * every time so it always matches the source.
+ */
 export function ensureBuild(): string {
   const buildId = path.join(ROOT, ".next", "BUILD_ID");
   const fresh = existsSync(buildId) && statSync(buildId).mtimeMs >= newestSourceMtime();
-  if (fresh && !process.env.BENCH_FORCE_BUILD)
-    return "existing production build (.next/BUILD_ID newer than every source file)";
+  const entry = () =>
+    execFileSync("npm", ["run", "-s", "build:server"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  if (fresh && !process.env.BENCH_FORCE_BUILD) {
+    entry();
+    return "existing production build (.next/BUILD_ID newer than every source file), entry rebuilt";
+  }
   for (let attempt = 1; attempt <= 6; attempt++) {
     log(`next build (attempt ${attempt}) …`);
     const t0 = now();
@@ -401,9 +414,10 @@ export function ensureBuild(): string {
         stdio: ["ignore", "pipe", "pipe"],
         env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
       });
+      entry();
       const s = ((now() - t0) / 1000).toFixed(1);
-      log(`next build ok in ${s} s`);
-      return `fresh \`next build\` (${s} s)`;
+      log(`next build + entry ok in ${s} s`);
+      return `fresh \`npm run build\` (${s} s)`;
     } catch (e) {
       const err = e as { stdout?: Buffer; stderr?: Buffer };
       console.error(String(err.stdout ?? "").slice(-3000), String(err.stderr ?? "").slice(-3000));
@@ -423,8 +437,26 @@ export type Server = {
   logFile: string;
 };
 
-/** Starts `next start` (production) with the given env; resolves once health.ping answers. */
-export async function startServer(env: Record<string, string | undefined>, port = PORT): Promise<Server> {
+/**
+ * Which server a bench starts: "entry" is `npm start`'s Node entry (dist/server.mjs: tRPC and the
+ * exports on node:http, the rest through Next; decision 017) with `workers` processes
+ * (WEB_CONCURRENCY, default 1); "next" is plain `next start` (every request through Next's router,
+ * the door before issue 13), for before/after in one run.
+ */
+export type Door = { kind: "entry" | "next"; workers?: number };
+export const ENTRY: Door = { kind: "entry", workers: 1 };
+export const NEXT_START: Door = { kind: "next" };
+export const doorLabel = (d: Door) =>
+  d.kind === "next"
+    ? "next start (Next route)"
+    : `Node entry, ${d.workers ?? 1} worker${(d.workers ?? 1) > 1 ? "s" : ""}`;
+
+/** Starts the server (production) with the given env; resolves once health.ping answers. */
+export async function startServer(
+  env: Record<string, string | undefined>,
+  port = PORT,
+  door: Door = ENTRY,
+): Promise<Server> {
   await assertPortFree(port);
   const logFile = path.join(ensureOut(), `server-${port}.log`);
   const out: string[] = [];
@@ -434,11 +466,16 @@ export async function startServer(env: Record<string, string | undefined>, port 
     ...process.env,
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
+    ...(door.kind === "entry" ? { WEB_CONCURRENCY: String(door.workers ?? 1) } : {}),
     ...env,
   })) {
     if (v !== undefined) childEnv[k] = v;
   }
-  const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port)], {
+  const args =
+    door.kind === "next"
+      ? ["node_modules/next/dist/bin/next", "start", "-p", String(port)]
+      : ["dist/server.mjs", "-p", String(port)];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: childEnv as unknown as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
@@ -450,30 +487,36 @@ export async function startServer(env: Record<string, string | undefined>, port 
   const stop = async () => {
     writeFileSync(logFile, out.join(""));
     if (child.exitCode !== null) return;
-    for (const p of descendants(pid)) {
+    // The entry's primary stops its workers itself (a worker stopped first would be replaced).
+    for (const p of door.kind === "entry" ? [] : descendants(pid)) {
       try {
         process.kill(p, "SIGTERM");
       } catch {}
     }
     child.kill("SIGTERM");
-    for (let i = 0; i < 50 && child.exitCode === null && child.signalCode === null; i++) await sleep(100);
+    for (let i = 0; i < 100 && child.exitCode === null && child.signalCode === null; i++) await sleep(100);
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   };
   const t0 = now();
   for (;;) {
     if (child.exitCode !== null)
-      throw new Error(`next start exited (${child.exitCode}):\n${out.join("").slice(-3000)}`);
+      throw new Error(`${doorLabel(door)} exited (${child.exitCode}):\n${out.join("").slice(-3000)}`);
     try {
       const r = await fetch(`${url}/api/trpc/health.ping`);
       if (r.ok) break;
     } catch {}
     if (now() - t0 > 60_000) {
       await stop();
-      throw new Error(`next start did not answer within 60 s:\n${out.join("").slice(-3000)}`);
+      throw new Error(`${doorLabel(door)} did not answer within 60 s:\n${out.join("").slice(-3000)}`);
     }
     await sleep(100);
   }
-  log(`next start pid ${pid} ready on ${url} in ${((now() - t0) / 1000).toFixed(1)} s`);
+  if (door.kind === "entry" && (door.workers ?? 1) > 1) {
+    // Every worker listening: the primary logs one line per worker.
+    for (let i = 0; i < 300 && (out.join("").match(/listening on/g) ?? []).length < (door.workers ?? 1); i++)
+      await sleep(100);
+  }
+  log(`${doorLabel(door)} pid ${pid} ready on ${url} in ${((now() - t0) / 1000).toFixed(1)} s`);
   return { pid, child, url, stop, logFile };
 }
 

@@ -42,6 +42,7 @@ import {
   startServer,
   table,
   writeSection,
+  dataSet,
 } from "./lib";
 import {
   errorText,
@@ -543,6 +544,7 @@ function capturedScript(
 // ------------------------------------------------------------------ main
 
 async function main() {
+  await dataSet();
   const dir = ensureOut();
   // The data set may predate this code: bring its schema and db/sql functions up to date first (the
   // page's statement is captured below, before any server starts).
