@@ -493,7 +493,7 @@ async function main() {
   const sql = postgres(BENCH_URL, { max: 1, onnotice: () => {} });
   const [facts] = await sql<{ v: string; sb: string; n: number }[]>`
     SELECT current_setting('server_version') AS v, current_setting('shared_buffers') AS sb,
-           (SELECT count(*)::int FROM coupons WHERE id LIKE 'CP-0%') AS n`;
+           (SELECT count(*)::int FROM coupons WHERE id ~ '^CP-[0-9]{8}$') AS n`;
   // The enterprise spans every bench account: a set whose vouchers are not the size it records is refused.
   if (!facts || facts.n !== DATA.vouchers)
     throw new Error(

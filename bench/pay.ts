@@ -571,7 +571,7 @@ async function main() {
   const [facts] = await sql<{ v: string; sb: string; sc: string; n: number }[]>`
     SELECT current_setting('server_version') AS v, current_setting('shared_buffers') AS sb,
            current_setting('synchronous_commit') AS sc,
-           (SELECT count(*)::int FROM coupons WHERE id LIKE 'CP-0%') AS n`;
+           (SELECT count(*)::int FROM coupons WHERE id ~ '^CP-[0-9]{8}$') AS n`;
   if (!facts || facts.n < DATA.vouchers)
     throw new Error(`run npm run bench:data first (${BENCH_DB} has ${facts?.n ?? 0} bench vouchers)`);
   await prepareData(sql);
