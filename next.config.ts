@@ -1,6 +1,6 @@
 import type { NextConfig } from "next";
 import createNextIntlPlugin from "next-intl/plugin";
-import { API_CSP, SECURITY_HEADERS } from "./lib/security-headers";
+import { API_HEADERS, SECURITY_HEADERS } from "./lib/security-headers";
 
 const config: NextConfig = {
   // PGlite loads its WASM and data files from its own package folder; bundling it breaks that. The job
@@ -15,13 +15,8 @@ const config: NextConfig = {
   async headers() {
     return [
       { source: "/:path*", headers: SECURITY_HEADERS },
-      {
-        source: "/api/:path*",
-        headers: [
-          { key: "Content-Security-Policy", value: API_CSP },
-          { key: "Cache-Control", value: "no-store" },
-        ],
-      },
+      // The same list the Node entry sends on the API routes it serves (server/http/node.ts).
+      { source: "/api/:path*", headers: API_HEADERS.filter((h) => !SECURITY_HEADERS.includes(h)) },
     ];
   },
 };

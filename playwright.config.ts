@@ -5,7 +5,10 @@ import { defineConfig } from "@playwright/test";
 const PORT = Number(process.env.E2E_PORT ?? 3210);
 const dataDir = process.env.E2E_PGLITE_DIR ?? path.join(tmpdir(), `voucher-console-e2e-${Date.now()}`);
 
-/** e2e against a production build (`next build` runs before this), in Debian's Chromium. */
+/**
+ * e2e against a production build (`npm run build` runs before this) served by the Node entry
+ * `npm start` runs (server/main.ts, decision 017), in Debian's Chromium.
+ */
 export default defineConfig({
   testDir: "e2e",
   fullyParallel: false,
@@ -32,7 +35,8 @@ export default defineConfig({
   },
   webServer: {
     // A fresh embedded database each run: this is the README's zero-setup path.
-    command: `node node_modules/next/dist/bin/next start -p ${PORT}`,
+    // The entry is rebuilt first (esbuild, under a second) so it always matches the source.
+    command: `npm run -s build:server && node dist/server.mjs -p ${PORT}`,
     env: { PGLITE_DIR: dataDir, DATABASE_URL: "", SEED_DEMO: "true" },
     url: `http://127.0.0.1:${PORT}/sign-in`,
     reuseExistingServer: false,

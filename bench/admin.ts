@@ -9,7 +9,7 @@
  *           time to first byte and to the first data row; server RSS sampled every 50 ms.
  * Writes the "admin" section of docs/BENCHMARKS.md.
  *
- * Additive data (idempotent): financial account 5100000000009001 with user bench-admin and a live
+ * Additive data (idempotent): financial account 5100000009009001 with user bench-admin and a live
  * session (cookie vc_session=bench-admin-session), enterprise ent-bench owned by that user, the 1,000
  * bench accounts as active members, a live financial relationship to each, and the Cards and Coupons
  * permission for bench-admin on the financial account.
@@ -50,6 +50,7 @@ import {
   startServer,
   table,
   writeSection,
+  dataSet,
 } from "./lib";
 import {
   errorText,
@@ -73,7 +74,8 @@ const SAT = LEVELS.filter((c) => c > 1);
 const REPS = Number(process.env.BENCH_EXPORT_REPS ?? 3);
 const TARGETS = { p95AddMs: 3, listPingRatio: 0.6, exportRatio: 1.5, ttfbMs: 50, rssMb: 64 };
 
-const FIN = "5100000000009001";
+// Outside every data set's bench accounts (10 M vouchers has 10,000 of them: …0001 to …10000).
+const FIN = "5100000009009001";
 const TZ = "Asia/Shanghai"; // the admin's account zone
 const TOKEN = "bench-admin-session";
 const COOKIE = `vc_session=${TOKEN}`;
@@ -486,13 +488,17 @@ const shortIds = (text: string) =>
     );
 
 async function main() {
+  await dataSet();
   const dir = ensureOut();
   const sql = postgres(BENCH_URL, { max: 1, onnotice: () => {} });
   const [facts] = await sql<{ v: string; sb: string; n: number }[]>`
     SELECT current_setting('server_version') AS v, current_setting('shared_buffers') AS sb,
-           (SELECT count(*)::int FROM coupons WHERE id LIKE 'CP-0%') AS n`;
-  if (!facts || facts.n < DATA.vouchers)
-    throw new Error(`run npm run bench:data first (${BENCH_DB} has ${facts?.n ?? 0} bench vouchers)`);
+           (SELECT count(*)::int FROM coupons WHERE id ~ '^CP-[0-9]{8}$') AS n`;
+  // The enterprise spans every bench account: a set whose vouchers are not the size it records is refused.
+  if (!facts || facts.n !== DATA.vouchers)
+    throw new Error(
+      `${BENCH_DB} has ${facts?.n ?? 0} bench vouchers, its bench:data record says ${DATA.vouchers}: refusing (run npm run bench:data)`,
+    );
   await prepareData(sql);
   await sql.end();
 
@@ -627,7 +633,7 @@ ${shortIds(exp.plan)}
   const mainRows = runs.map((m) => row(m, m.label.startsWith("raw")));
   writeSection(
     "admin",
-    `## Enterprise admin: "All" accounts list and cross-voucher export (\`npm run bench:admin\`)
+    `## Enterprise admin, ${DATA.label.toUpperCase()} vouchers: "All" accounts list and cross-voucher export (\`npm run bench:admin -- --data ${DATA.label}\`)
 
 ${table(["machine", ""], machineFacts(`${facts.v} (shared_buffers ${facts.sb})`))}
 
@@ -636,7 +642,7 @@ ${table(["machine", ""], machineFacts(`${facts.v} (shared_buffers ${facts.sb})`)
 that user, the **1,000 bench accounts as active members, each managed by ${FIN}** (live financial relationship),
 and the **Cards and Coupons** permission for \`bench-admin\` on ${FIN}. "All" therefore resolves to ${cap.accounts} accounts
 (the financial account and its 1,000 members) over the 1,000,000 vouchers of \`bench:data\` (plus any \`bench:pay\` vouchers
-in those accounts). One \`next start\` (${build}), \`DATABASE_URL\` → ${BENCH_DB}, pool of 10.
+in those accounts). One Node entry process (\`npm start\`'s \`dist/server.mjs\`, \`WEB_CONCURRENCY=1\`, decision 017; ${build}), \`DATABASE_URL\` → ${BENCH_DB}, pool of 10.
 * **raw**: the exact statement \`coupons.list\` sends for "All" to a cookie caller (captured from \`listCoupons\` through
   postgres.js's \`debug\` hook): it checks the session, reads the ${cap.accounts} accounts the user may see and returns the page
   as one JSON value; run by \`pgbench -M prepared -j 1\` with the app's connection settings

@@ -32,6 +32,7 @@ import {
   startServer,
   table,
   writeSection,
+  dataSet,
 } from "./lib";
 
 const REPS = 3;
@@ -399,6 +400,7 @@ async function pglitePart(_dir: string, copySql: string) {
 // ------------------------------------------------------------------ main
 
 async function main() {
+  await dataSet();
   const dir = ensureOut();
   const P = await postgresPart(dir);
   const L = await pglitePart(dir, P.copySql);

@@ -1,6 +1,7 @@
 /**
- * bench:data — a fresh PostgreSQL database for the benchmarks (default vc_bench, dropped and
- * re-created): migrations, then 1,000 accounts with a user and a live session each
+ * bench:data — a fresh PostgreSQL database for the benchmarks, sized by `--vouchers N --accounts N`
+ * (default 1,000,000 and vouchers / 1,000) and named by size (vc_bench for the default,
+ * vc_bench_10m for `--vouchers 10m`; see bench/lib.ts), dropped and re-created: migrations, then N accounts with a user and a live session each
  * (cookie vc_session=bench-<accountId>), 1,000,000 vouchers with their ledger, and one voucher
  * (CP-HOT-0000001) with a 1,000,000-row history. Set-based SQL only; prints timings and writes
  * the "data" section of docs/BENCHMARKS.md.
@@ -14,6 +15,8 @@ import {
   BENCH_DB,
   BENCH_URL,
   DATA,
+  dataComment,
+  sizeLabel,
   fmt,
   log,
   machineFacts,
@@ -40,6 +43,8 @@ async function main() {
     async () => {
       await admin.unsafe(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
       await admin.unsafe(`CREATE DATABASE ${BENCH_DB}`);
+      // The size, for the benches to read back (dataSet() in bench/lib.ts).
+      await admin.unsafe(`COMMENT ON DATABASE ${BENCH_DB} IS '${dataComment()}'`);
     },
     BENCH_DB,
   );
@@ -137,7 +142,7 @@ async function main() {
 
   writeSection(
     "data",
-    `## Data set (\`npm run bench:data\`)
+    `## Data set ${BENCH_DB} (\`npm run bench:data -- --vouchers ${DATA.vouchers} --accounts ${DATA.accounts}\`)
 
 ${table(["machine", ""], machineFacts(`${pgVersion} (shared_buffers ${sb})`))}
 
@@ -148,14 +153,14 @@ set-based SQL (\`generate_series\`, \`setseed(0.42)\`, so every run makes the sa
 and re-created afterwards; then \`VACUUM (ANALYZE)\`. The ledger invariant
 (balance = Σ Issuance + Σ Refund − Σ Deduction/Reclaim/Expiry) is checked for every voucher at the end.
 
-* 1,000 accounts \`5100000000000001\`…\`5100000000001000\`, one user each, and one live session each: the
+* ${DATA.accounts.toLocaleString("en-US")} accounts \`${DATA.accountId(1)}\`…\`${DATA.accountId(DATA.accounts)}\`, one user each, and one live session each: the
   cookie is \`vc_session=bench-<accountId>\` (the table holds its SHA-256, base64url).
-* 1,000,000 vouchers \`CP-00000001\`…, 1,000 per account (80 % cash, 20 % discount).
-* Ledger: one Issuance row per voucher (1,000,000), one Deduction or Reclaim row for every voucher below
-  its nominal value, and **${DATA.hotId}** (account 5100000000000001) with a
+* ${DATA.vouchers.toLocaleString("en-US")} vouchers \`CP-00000001\`…, ${Math.round(DATA.vouchers / DATA.accounts).toLocaleString("en-US")} per account (80 % cash, 20 % discount).
+* Ledger: one Issuance row per voucher (${DATA.vouchers.toLocaleString("en-US")}), one Deduction or Reclaim row for every voucher below
+  its nominal value, and **${DATA.hotId}** (account ${DATA.accountId(1)}) with a
   **${DATA.hotRows.toLocaleString("en-US")}-row history** (Deductions, a Refund every 100th row, notes with
   commas, quotes and a formula-like cell) for the export benchmark. So the ledger has
-  ${Number(counts.find((c) => c.t === "coupon_ledger")?.n ?? 0).toLocaleString("en-US")} rows rather than 1 M: the invariant needs an Issuance row per voucher, and the export needs the long history.
+  ${Number(counts.find((c) => c.t === "coupon_ledger")?.n ?? 0).toLocaleString("en-US")} rows rather than ${sizeLabel(DATA.vouchers).toUpperCase()}: the invariant needs an Issuance row per voucher, and the export needs the long history.
 
 ${table(
   ["table", "rows"],

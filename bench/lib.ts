@@ -13,7 +13,55 @@ export const OUT_DIR = path.join(ROOT, "bench", ".out");
 export const DOC = path.join(ROOT, "docs", "BENCHMARKS.md");
 
 export const PG_BASE = process.env.BENCH_PG_BASE ?? "postgres://postgres@127.0.0.1:5432";
-export const BENCH_DB = process.env.BENCH_DB ?? "vc_bench";
+
+/**
+ * Which data set. bench:data takes the size (`--vouchers N --accounts N`, default 1,000,000 and
+ * vouchers / 1,000); every other bench takes the data set (`--data 10m` or `--data vc_bench_10m`,
+ * default the 1 M set). The database is named by size: vc_bench for the default 1 M vouchers /
+ * 1,000 accounts, vc_bench_<vouchers>[_a<accounts>] otherwise (vc_bench_10m = 10 M / 10,000).
+ * bench:data records the size in the database's comment; benches read it back (dataSet()).
+ */
+function arg(name: string): string | undefined {
+  const argv = process.argv;
+  const i = argv.indexOf(`--${name}`);
+  if (i >= 0) return argv[i + 1];
+  return argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+}
+
+function parseCount(v: string): number {
+  const m = /^(\d+(?:\.\d+)?)([kKmM]?)$/.exec(v.replace(/[_,]/g, ""));
+  if (!m) throw new Error(`not a count: ${v}`);
+  const n = Number(m[1]) * ({ k: 1e3, m: 1e6 }[(m[2] ?? "").toLowerCase()] ?? 1);
+  if (!Number.isInteger(n) || n < 2) throw new Error(`not a count: ${v}`);
+  return n;
+}
+
+/** 1000000 → "1m", 10000000 → "10m", 250000 → "250k". */
+export function sizeLabel(n: number): string {
+  if (n % 1e6 === 0) return `${n / 1e6}m`;
+  if (n % 1e3 === 0) return `${n / 1e3}k`;
+  return String(n);
+}
+
+export function dbNameFor(vouchers: number, accounts: number): string {
+  if (vouchers === 1_000_000 && accounts === 1000) return "vc_bench";
+  const base = `vc_bench_${sizeLabel(vouchers)}`;
+  return accounts === Math.max(1, Math.round(vouchers / 1000)) ? base : `${base}_a${accounts}`;
+}
+
+const argVouchers = arg("vouchers");
+const argAccounts = arg("accounts");
+const argData = arg("data") ?? process.env.BENCH_DATA;
+const wantVouchers = argVouchers ? parseCount(argVouchers) : 1_000_000;
+const wantAccounts = argAccounts ? parseCount(argAccounts) : Math.max(2, Math.round(wantVouchers / 1000));
+
+export const BENCH_DB =
+  process.env.BENCH_DB ??
+  (argData
+    ? argData.startsWith("vc_")
+      ? argData
+      : dbNameFor(parseCount(argData), Math.round(parseCount(argData) / 1000))
+    : dbNameFor(wantVouchers, wantAccounts));
 export const BENCH_URL = process.env.BENCH_DATABASE_URL ?? `${PG_BASE}/${BENCH_DB}`;
 export const ADMIN_URL = `${PG_BASE}/postgres`;
 export const PORT = Number(process.env.BENCH_PORT ?? 3300);
@@ -24,15 +72,59 @@ export const PORT = Number(process.env.BENCH_PORT ?? 3300);
  */
 export const APP_PG_ENV = { PGOPTIONS: "-c TimeZone=UTC -c plan_cache_mode=force_generic_plan" };
 
-/** The data set generate.ts writes; the other scripts rely on these facts. */
+/** The data set generate.ts writes; the other scripts rely on these facts (sizes set by dataSet()). */
 export const DATA = {
-  accounts: 1000,
-  vouchers: 1_000_000,
+  accounts: wantAccounts,
+  vouchers: wantVouchers,
   hotId: "CP-HOT-0000001",
   hotRows: 1_000_000,
+  /** "1m", "10m": names the BENCHMARKS.md sections of a data set other than the default. */
+  label: sizeLabel(wantVouchers),
   accountId: (i: number) => String(5100000000000000 + i),
   token: (accountId: string) => `bench-${accountId}`,
-} as const;
+};
+
+/** What bench:data writes into the database's comment. */
+export function dataComment(): string {
+  return JSON.stringify({ vouchers: DATA.vouchers, accounts: DATA.accounts, hotRows: DATA.hotRows });
+}
+
+/**
+ * Reads the size of the chosen data set from its database comment and sets DATA to it; refuses a
+ * database that bench:data did not write. `expect` (bench:admin) refuses a set of another size.
+ */
+export async function dataSet(
+  expect: { vouchers?: number; accounts?: number } = {
+    vouchers: argVouchers ? wantVouchers : undefined,
+    accounts: argAccounts ? wantAccounts : undefined,
+  },
+): Promise<typeof DATA> {
+  const { default: postgres } = await import("postgres");
+  const sql = postgres(BENCH_URL, { max: 1, onnotice: () => {} });
+  let facts: { vouchers: number; accounts: number; hotRows: number } | undefined;
+  try {
+    const [r] = await sql<{ c: string | null }[]>`
+      SELECT shobj_description(oid, 'pg_database') AS c FROM pg_database WHERE datname = current_database()`;
+    facts = r?.c ? JSON.parse(r.c) : undefined;
+  } catch (e) {
+    throw new Error(
+      `data set ${BENCH_DB} not readable (run npm run bench:data first): ${(e as Error).message}`,
+    );
+  } finally {
+    await sql.end();
+  }
+  if (!facts?.vouchers)
+    throw new Error(`${BENCH_DB} has no bench:data comment; run npm run bench:data first`);
+  for (const [k, v] of Object.entries(expect ?? {}))
+    if (v !== undefined && facts[k as "vouchers"] !== v)
+      throw new Error(`${BENCH_DB} holds ${k} ${facts[k as "vouchers"]}, this run expects ${v}: refusing`);
+  DATA.vouchers = facts.vouchers;
+  DATA.accounts = facts.accounts;
+  DATA.hotRows = facts.hotRows;
+  DATA.label = sizeLabel(facts.vouchers);
+  log(`data set ${BENCH_DB}: ${facts.vouchers.toLocaleString("en-US")} vouchers, ${facts.accounts} accounts`);
+  return DATA;
+}
 
 export function ensureOut(): string {
   mkdirSync(OUT_DIR, { recursive: true });
@@ -153,9 +245,16 @@ Environment: \`BENCH_PG_BASE\` (default \`postgres://postgres@127.0.0.1:5432\`),
 const ORDER = ["data", "list", "export", "pay", "driver", "admin", "bills", "notify"];
 
 /** Replaces (or adds) the section between `<!-- bench:NAME:start -->` and `<!-- bench:NAME:end -->`. */
-export function writeSection(name: string, body: string) {
+export function writeSection(base: string, body: string) {
   mkdirSync(path.dirname(DOC), { recursive: true });
   let doc = existsSync(DOC) ? readFileSync(DOC, "utf8") : `${DOC_HEAD}\n`;
+  // A data set other than the default 1 M gets its own section right after the 1 M one.
+  const name = DATA.label === "1m" ? base : `${base}-${DATA.label}`;
+  const baseEnd = `<!-- bench:${base}:end -->`;
+  if (name !== base && !doc.includes(`<!-- bench:${name}:start -->`) && doc.includes(baseEnd)) {
+    const at = doc.indexOf(baseEnd) + baseEnd.length;
+    doc = `${doc.slice(0, at)}\n\n<!-- bench:${name}:start -->\n<!-- bench:${name}:end -->${doc.slice(at)}`;
+  }
   const start = `<!-- bench:${name}:start -->`;
   const end = `<!-- bench:${name}:end -->`;
   const block = `${start}\n${body.trim()}\n${end}`;
@@ -164,7 +263,7 @@ export function writeSection(name: string, body: string) {
     doc = doc.replace(re, () => block);
   } else {
     // Keep the sections in script order whatever order they were first run in.
-    const later = ORDER.slice(ORDER.indexOf(name) + 1)
+    const later = ORDER.slice(ORDER.indexOf(base) + 1)
       .map((n) => doc.indexOf(`<!-- bench:${n}:start -->`))
       .filter((i) => i >= 0);
     const at = later.length ? Math.min(...later) : -1;
@@ -293,12 +392,20 @@ function newestSourceMtime(): number {
   return newest;
 }
 
-/** Runs `next build` when .next has no production build or a source file is newer than it. */
+/**
+ * Runs `npm run build` (next build, then the Node entry) when .next has no production build or a
+ * source file is newer than it; the entry (dist/server.mjs, esbuild, under a second) is rebuilt
+ * every time so it always matches the source.
+ */
 export function ensureBuild(): string {
   const buildId = path.join(ROOT, ".next", "BUILD_ID");
   const fresh = existsSync(buildId) && statSync(buildId).mtimeMs >= newestSourceMtime();
-  if (fresh && !process.env.BENCH_FORCE_BUILD)
-    return "existing production build (.next/BUILD_ID newer than every source file)";
+  const entry = () =>
+    execFileSync("npm", ["run", "-s", "build:server"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  if (fresh && !process.env.BENCH_FORCE_BUILD) {
+    entry();
+    return "existing production build (.next/BUILD_ID newer than every source file), entry rebuilt";
+  }
   for (let attempt = 1; attempt <= 6; attempt++) {
     log(`next build (attempt ${attempt}) …`);
     const t0 = now();
@@ -308,9 +415,10 @@ export function ensureBuild(): string {
         stdio: ["ignore", "pipe", "pipe"],
         env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
       });
+      entry();
       const s = ((now() - t0) / 1000).toFixed(1);
-      log(`next build ok in ${s} s`);
-      return `fresh \`next build\` (${s} s)`;
+      log(`next build + entry ok in ${s} s`);
+      return `fresh \`npm run build\` (${s} s)`;
     } catch (e) {
       const err = e as { stdout?: Buffer; stderr?: Buffer };
       console.error(String(err.stdout ?? "").slice(-3000), String(err.stderr ?? "").slice(-3000));
@@ -330,8 +438,26 @@ export type Server = {
   logFile: string;
 };
 
-/** Starts `next start` (production) with the given env; resolves once health.ping answers. */
-export async function startServer(env: Record<string, string | undefined>, port = PORT): Promise<Server> {
+/**
+ * Which server a bench starts: "entry" is `npm start`'s Node entry (dist/server.mjs: tRPC and the
+ * exports on node:http, the rest through Next; decision 017) with `workers` processes
+ * (WEB_CONCURRENCY, default 1); "next" is plain `next start` (every request through Next's router,
+ * the door before issue 13), for before/after in one run.
+ */
+export type Door = { kind: "entry" | "next"; workers?: number };
+export const ENTRY: Door = { kind: "entry", workers: 1 };
+export const NEXT_START: Door = { kind: "next" };
+export const doorLabel = (d: Door) =>
+  d.kind === "next"
+    ? "next start (Next route)"
+    : `Node entry, ${d.workers ?? 1} worker${(d.workers ?? 1) > 1 ? "s" : ""}`;
+
+/** Starts the server (production) with the given env; resolves once health.ping answers. */
+export async function startServer(
+  env: Record<string, string | undefined>,
+  port = PORT,
+  door: Door = ENTRY,
+): Promise<Server> {
   await assertPortFree(port);
   const logFile = path.join(ensureOut(), `server-${port}.log`);
   const out: string[] = [];
@@ -341,11 +467,16 @@ export async function startServer(env: Record<string, string | undefined>, port 
     ...process.env,
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
+    ...(door.kind === "entry" ? { WEB_CONCURRENCY: String(door.workers ?? 1) } : {}),
     ...env,
   })) {
     if (v !== undefined) childEnv[k] = v;
   }
-  const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port)], {
+  const args =
+    door.kind === "next"
+      ? ["node_modules/next/dist/bin/next", "start", "-p", String(port)]
+      : ["dist/server.mjs", "-p", String(port)];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: childEnv as unknown as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
@@ -357,30 +488,36 @@ export async function startServer(env: Record<string, string | undefined>, port 
   const stop = async () => {
     writeFileSync(logFile, out.join(""));
     if (child.exitCode !== null) return;
-    for (const p of descendants(pid)) {
+    // The entry's primary stops its workers itself (a worker stopped first would be replaced).
+    for (const p of door.kind === "entry" ? [] : descendants(pid)) {
       try {
         process.kill(p, "SIGTERM");
       } catch {}
     }
     child.kill("SIGTERM");
-    for (let i = 0; i < 50 && child.exitCode === null && child.signalCode === null; i++) await sleep(100);
+    for (let i = 0; i < 100 && child.exitCode === null && child.signalCode === null; i++) await sleep(100);
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   };
   const t0 = now();
   for (;;) {
     if (child.exitCode !== null)
-      throw new Error(`next start exited (${child.exitCode}):\n${out.join("").slice(-3000)}`);
+      throw new Error(`${doorLabel(door)} exited (${child.exitCode}):\n${out.join("").slice(-3000)}`);
     try {
       const r = await fetch(`${url}/api/trpc/health.ping`);
       if (r.ok) break;
     } catch {}
     if (now() - t0 > 60_000) {
       await stop();
-      throw new Error(`next start did not answer within 60 s:\n${out.join("").slice(-3000)}`);
+      throw new Error(`${doorLabel(door)} did not answer within 60 s:\n${out.join("").slice(-3000)}`);
     }
     await sleep(100);
   }
-  log(`next start pid ${pid} ready on ${url} in ${((now() - t0) / 1000).toFixed(1)} s`);
+  if (door.kind === "entry" && (door.workers ?? 1) > 1) {
+    // Every worker listening: the primary logs one line per worker.
+    for (let i = 0; i < 300 && (out.join("").match(/listening on/g) ?? []).length < (door.workers ?? 1); i++)
+      await sleep(100);
+  }
+  log(`${doorLabel(door)} pid ${pid} ready on ${url} in ${((now() - t0) / 1000).toFixed(1)} s`);
   return { pid, child, url, stop, logFile };
 }
 

@@ -26,12 +26,16 @@ import {
   BENCH_DB,
   BENCH_URL,
   DATA,
+  type Door,
+  doorLabel,
+  ENTRY,
   ensureBuild,
   ensureOut,
   fmt,
   log,
   machineCpuMs,
   machineFacts,
+  NEXT_START,
   now,
   percentile,
   postgresCpuMs,
@@ -43,15 +47,17 @@ import {
   startServer,
   table,
   writeSection,
+  dataSet,
 } from "./lib";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const LEVELS = (process.env.BENCH_LEVELS ?? "1,10,50").split(",").map(Number);
 const INPUT = { type: "cash", sort: "balance", dir: "desc", limit: 50 } as const;
-const TARGETS = { p95AddMs: 3, listPingRatio: 0.6 };
+// Issue 13: c=1 p95 ≤ raw + 1 ms; at saturation list ≥ 2.5× next start's and ≥ 0.25 of raw.
+const TARGETS = { p95AddMs: 1, listPingRatio: 0.6, listVsNext: 2.5, listRaw: 0.25 };
 
-type Target = "raw" | "ping" | "list";
+type Target = "raw" | "ping" | "list" | "ping@next" | "list@next" | "ping@2w" | "list@2w";
 type Run = {
   target: Target;
   c: number;
@@ -71,7 +77,16 @@ const LABEL: Record<Target, string> = {
   raw: "raw SQL (pgbench -M prepared)",
   ping: "health.ping over HTTP",
   list: "coupons.list over HTTP (50 rows)",
+  "ping@next": "health.ping, next start (Next route, before)",
+  "list@next": "coupons.list, next start (Next route, before)",
+  "ping@2w": "health.ping, Node entry, 2 workers",
+  "list@2w": "coupons.list, Node entry, 2 workers",
 };
+/** Other doors, measured at the first saturation level only: before/after and one worker per core. */
+const DOORS: { tag: "next" | "2w"; door: Door }[] = [
+  { tag: "next", door: NEXT_START },
+  { tag: "2w", door: { kind: "entry", workers: 2 } },
+];
 
 // ------------------------------------------------------------------ the SQL listCoupons issues
 
@@ -300,6 +315,7 @@ async function breakdown(captured: { list: Captured; session: Captured }): Promi
 // ------------------------------------------------------------------ main
 
 async function main() {
+  await dataSet();
   const dir = ensureOut();
   const pg = postgres(BENCH_URL, { max: 1, onnotice: () => {} });
   const [facts] = await pg<{ v: string; sb: string; n: number }[]>`
@@ -319,7 +335,8 @@ async function main() {
   if (process.env.BENCH_BREAKDOWN_ONLY) return;
 
   const build = ensureBuild();
-  const server = await startServer({ DATABASE_URL: BENCH_URL, SEED_DEMO: "false", PGLITE_DIR: undefined });
+  const serverEnv = { DATABASE_URL: BENCH_URL, SEED_DEMO: "false", PGLITE_DIR: undefined };
+  let server = await startServer(serverEnv);
   const runs: Run[] = [];
   try {
     const listPath = `/api/trpc/coupons.list?input=${encodeURIComponent(JSON.stringify(INPUT))}`;
@@ -344,7 +361,7 @@ async function main() {
       const b = cpuBefore(server);
       let res: { n: number; lat: number[]; bad: number; secs: number };
       if (target === "raw") res = { ...runPgbench(script, c, seconds, dir), bad: 0 };
-      else res = await runHttp(server.url, target === "ping" ? pingReqs : listReqs, c, seconds);
+      else res = await runHttp(server.url, target.startsWith("ping") ? pingReqs : listReqs, c, seconds);
       const d = cpuDelta(b, server);
       if (rep > 0) {
         runs.push({ target, c, rep, seconds: res.secs, n: res.n, bad: res.bad, lat: res.lat, ...d });
@@ -363,6 +380,16 @@ async function main() {
         await one(t, c, Math.max(1, Math.round(WARMUP / 2)), 0);
       for (const rep of [1, 2])
         for (const t of ["raw", "ping", "list"] as Target[]) await one(t, c, SECONDS, rep);
+    }
+    await server.stop();
+    const sat = LEVELS.find((c) => c > 1);
+    for (const { tag, door } of sat ? DOORS : []) {
+      log(`${doorLabel(door)}: ping and list at c=${sat} …`);
+      server = await startServer(serverEnv, undefined, door);
+      const t = [`ping@${tag}`, `list@${tag}`] as Target[];
+      for (const x of t) await one(x, sat as number, WARMUP, 0);
+      for (const rep of [1, 2]) for (const x of t) await one(x, sat as number, SECONDS, rep);
+      await server.stop();
     }
   } finally {
     await server.stop();
@@ -425,6 +452,30 @@ async function main() {
     }),
   );
 
+  const sat0 = LEVELS.find((c) => c > 1);
+  const doorRows = sat0
+    ? (
+        [
+          [`${doorLabel(ENTRY)} (\`npm start\`, after)`, "ping", "list"],
+          [doorLabel(NEXT_START) + " (before)", "ping@next", "list@next"],
+          [doorLabel({ kind: "entry", workers: 2 }), "ping@2w", "list@2w"],
+        ] as [string, Target, Target][]
+      ).map(([label, p, l]) => {
+        const P = agg(p, sat0);
+        const Lx = agg(l, sat0);
+        return [
+          label,
+          fmt(P.rps),
+          fmt(Lx.rps),
+          `${fmt(Lx.p50)} / ${fmt(Lx.p95)} / ${fmt(Lx.p99)}`,
+          fmt(Lx.serverMs),
+          `**${fmt(Lx.rps / g("raw", sat0).rps)}**`,
+          fmt(Lx.rps / agg("list@next", sat0).rps),
+        ];
+      })
+    : [];
+  const vsNext = sat0 ? g("list", sat0).rps / agg("list@next", sat0).rps : Number.NaN;
+  const twoVsOne = sat0 ? agg("list@2w", sat0).rps / g("list", sat0).rps : Number.NaN;
   const c1 = LEVELS.includes(1) ? { app: g("list", 1).p95, raw: g("raw", 1).p95 } : null;
   const p95Pass = c1 ? c1.app <= c1.raw + TARGETS.p95AddMs : false;
   const satLevels = LEVELS.filter((c) => c > 1);
@@ -456,6 +507,12 @@ async function main() {
       const lp = g("list", c).rps / g("ping", c).rps;
       return `* **c=${c} throughput:** list/ping = ${fmt(lp)} (target ≥ ${TARGETS.listPingRatio}) → **${lp >= TARGETS.listPingRatio ? "pass" : "FAIL"}**; list/raw = ${fmt(g("list", c).rps / g("raw", c).rps)}.`;
     }),
+    ...(sat0
+      ? [
+          `* **Door (c=${sat0}):** coupons.list through the Node entry ${fmt(g("list", sat0).rps)} req/s vs ${fmt(agg("list@next", sat0).rps)} through \`next start\` = **${fmt(vsNext)}×** (target ≥ ${TARGETS.listVsNext}×) → **${vsNext >= TARGETS.listVsNext ? "pass" : "FAIL"}**; list/raw **${fmt(g("list", sat0).rps / g("raw", sat0).rps)}** (target ≥ ${TARGETS.listRaw}; ${fmt(agg("list@next", sat0).rps / g("raw", sat0).rps)} before).`,
+          `* **Two workers vs one (c=${sat0}):** list ×${fmt(twoVsOne)}, ping ×${fmt(agg("ping@2w", sat0).rps / g("ping", sat0).rps)} (the load generator and PostgreSQL share the same 2 cores).`,
+        ]
+      : []),
     `* Server CPU per request (c=${satLevels[0]}): ping ${fmt(pingCpu)} ms, list ${fmt(listCpu)} ms, so a list request costs ${fmt(listExtra)} ms of Node CPU above the tRPC floor. With one Node process on one core, list throughput ≈ 1 / ${fmt(listCpu)} ms. **CPU-based list/ping estimate** (robust to other load on the box, which throughput is not): ${fmt(pingCpu / listCpu)}.`,
   ];
   const step = (prefix: string) =>
@@ -468,12 +525,14 @@ async function main() {
 
   writeSection(
     "list",
-    `## Coupons list: raw SQL vs tRPC over HTTP (\`npm run bench:list\`)
+    `## Coupons list, ${DATA.label.toUpperCase()} vouchers: raw SQL vs tRPC over HTTP (\`npm run bench:list -- --data ${DATA.label}\`)
 
 ${table(["machine", ""], machineFacts(`${facts.v} (shared_buffers ${facts.sb})`))}
 
-**Method.** Data from \`bench:data\` (1,000 accounts × 1,000 vouchers). One \`next start\` process
-(${build}), \`DATABASE_URL\` → ${BENCH_DB}, \`SEED_DEMO=false\`, pool of 10 (\`PG_POOL_MAX\` default).
+**Method.** Data set ${BENCH_DB} from \`bench:data\` (${DATA.accounts.toLocaleString("en-US")} accounts × ${Math.round(DATA.vouchers / DATA.accounts).toLocaleString("en-US")} vouchers). The main runs: one
+Node entry process (\`npm start\`'s \`dist/server.mjs\`, \`WEB_CONCURRENCY=1\`; tRPC on node:http, decision 017)
+(${build}), \`DATABASE_URL\` → ${BENCH_DB}, \`SEED_DEMO=false\`, pool of 10 (\`PG_POOL_MAX\` default). Then, at c=${sat0}
+only, the same ping and list through plain \`next start\` (the door before issue 13) and through the entry with two workers.
 * **raw**: the page statement \`listCoupons\` sends for a known user's account, captured from the real function through
   postgres.js's \`debug\` hook, run by \`pgbench -M prepared -j 1\` with the app's connection settings
   (\`PGOPTIONS="${APP_PG_ENV.PGOPTIONS}"\`) and a random account per transaction (other parameters passed as pgbench
@@ -511,6 +570,11 @@ ${table(
   mainRows,
   ["l", "r", "r", "l", "r", "r", "r", "r", "r", "r"],
 )}
+
+**Doors and workers at c=${sat0}** (the same ping and list; each door its own server, started after the main runs;
+list/raw against the raw list of the main runs):
+
+${table(["server", "ping req/s", "list req/s", "list p50 / p95 / p99 ms", "server CPU ms/list", "list/raw", "list vs next start"], doorRows, ["l", "r", "r", "l", "r", "r", "r"])}
 
 **Ratios at saturation**
 

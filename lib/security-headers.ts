@@ -39,3 +39,13 @@ export function contentSecurityPolicy(nonce: string, dev = false): string {
 
 /** The policy of answers that are not pages (JSON, CSV): nothing may run or be framed. */
 export const API_CSP = "default-src 'none'; frame-ancestors 'none'";
+
+/**
+ * Every answer under /api: the security headers, the API policy and no caching (R-SEC-5). next.config.ts
+ * sends them for the routes Next serves, server/http/node.ts for the ones the Node entry serves.
+ */
+export const API_HEADERS: { key: string; value: string }[] = [
+  ...SECURITY_HEADERS,
+  { key: "Content-Security-Policy", value: API_CSP },
+  { key: "Cache-Control", value: "no-store" },
+];

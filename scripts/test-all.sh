@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test from a fresh clone: installs what the tests need, then typecheck, lint,
-# unit + integration (PGlite and, when reachable, PostgreSQL), a production build, and e2e.
+# a production build, unit + integration (PGlite and, when reachable, PostgreSQL), and e2e.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,7 +19,8 @@ fi
 
 echo "== typecheck";  npx tsc --noEmit
 echo "== lint";       npx biome check .
+# The build comes first: tests/server-shutdown.test.ts starts the built Node entry.
+echo "== build";      npm run build
 echo "== unit + integration"; npx vitest run
-echo "== build";      npx next build
 echo "== e2e";        npx playwright test
 echo "== all tests passed"

@@ -152,3 +152,41 @@ export function serverEnv(): ServerEnv {
   cached ??= parseServerEnv();
   return cached;
 }
+
+/**
+ * The Node entry's own settings (server/main.ts, decision 017), checked like the rest; kept apart
+ * from ServerEnv because only the entry's process manager reads them.
+ */
+const entrySchema = z.object({
+  /** HTTP port; `-p` on the entry's command line wins. */
+  PORT: wholeNumber(1, 65535, 3000),
+  /** Worker processes with DATABASE_URL; unset: one per core. PGlite always runs one process. */
+  WEB_CONCURRENCY: wholeNumber(1, 64, 0),
+  /** On SIGTERM, how long in-flight requests (a payment, an export) may run before they are cut. */
+  SHUTDOWN_GRACE_SECONDS: wholeNumber(0, 3600, 30),
+});
+
+export type EntryEnv = { port: number; webConcurrency: number | null; shutdownGraceSeconds: number };
+
+export const ENTRY_ENV_KEYS = Object.keys(entrySchema.shape) as (keyof typeof entrySchema.shape)[];
+
+/** The entry's settings from process.env (or `source`); throws a ConfigError naming every bad one. */
+export function parseEntryEnv(source: Record<string, string | undefined> = process.env): EntryEnv {
+  const raw = Object.fromEntries(
+    ENTRY_ENV_KEYS.map((k) => [k, source[k] === "" || source[k] === undefined ? undefined : source[k]]),
+  );
+  const parsed = entrySchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map(
+        (i) => `${String(i.path[0])}=${JSON.stringify(raw[String(i.path[0])])}: ${i.message}`,
+      ),
+    );
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    webConcurrency: e.WEB_CONCURRENCY === 0 ? null : e.WEB_CONCURRENCY,
+    shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,
+  };
+}

@@ -66,10 +66,16 @@ export function checkUrl(url: URL): void {
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
+ * What the guards read of a request: a fetch Request (Next's route handlers), or the Node entry's
+ * view of an IncomingMessage (server/http/node.ts), so both doors run these very functions.
+ */
+export type RequestLike = { method: string; url: string; headers: { get(name: string): string | null } };
+
+/**
  * The console's own origin for this request: the URL the server was asked for (Next builds it from
  * the Host header), plus any configured in APP_ORIGINS (a console behind a proxy that rewrites Host).
  */
-function ownOrigins(req: Request): Set<string> {
+function ownOrigins(req: RequestLike): Set<string> {
   const own = new Set<string>(serverEnv().appOrigins);
   const url = new URL(req.url);
   own.add(url.origin);
@@ -84,7 +90,7 @@ function ownOrigins(req: Request): Set<string> {
  * neither Origin, Sec-Fetch-Site nor Referer is not from a browser page (curl, a server, a test)
  * and carries no ambient cookie of a victim, so it passes (decision 014).
  */
-export function crossSiteReason(req: Request): string | null {
+export function crossSiteReason(req: RequestLike): string | null {
   if (SAFE_METHODS.has(req.method.toUpperCase())) return null;
   const own = ownOrigins(req);
   const origin = req.headers.get("origin");

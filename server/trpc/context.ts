@@ -3,6 +3,6 @@ import { readSessionCookie } from "@/server/auth/session";
 import type { Context } from "./init";
 
 /** Builds the tRPC context from request headers; the session itself is read only by procedures that need it. */
-export async function createContext(headers: Headers): Promise<Context> {
+export async function createContext(headers: { get(name: string): string | null }): Promise<Context> {
   return { handle: await appDatabase(), sessionToken: readSessionCookie(headers.get("cookie")) };
 }
