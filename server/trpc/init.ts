@@ -3,7 +3,7 @@ import { ZodError, z } from "zod";
 import type { DatabaseHandle } from "@/db/client";
 import { type AccountScope, resolveAccountScope, visibleCoupon } from "@/server/auth/access";
 import { type Caller, getSessionUser, type SessionUser, sessionTokenHash } from "@/server/auth/session";
-import { DOMAIN_ERRORS, DomainError, SERVER_FAILURE_MESSAGE } from "@/server/errors";
+import { DOMAIN_ERRORS, DomainError, notFound, SERVER_FAILURE_MESSAGE } from "@/server/errors";
 import { containsNul, NUL_MESSAGE } from "@/server/http/guard";
 import { couponId } from "@/server/vouchers/schema";
 
@@ -32,6 +32,9 @@ const t = initTRPC.context<Context>().create({
         fieldErrors: zod ? z.flattenError(zod).fieldErrors : undefined,
         /** The typed domain error, for clients that react to one case (e.g. VOUCHER_CHANGED). */
         domainCode: error.cause instanceof DomainError ? error.cause.code : undefined,
+        /** The case (a key of the `errors` catalog) and its facts, worded by the client (R-I18N-1). */
+        reason: error.cause instanceof DomainError ? error.cause.reason : undefined,
+        params: error.cause instanceof DomainError ? error.cause.params : undefined,
       },
     };
   },
@@ -62,7 +65,7 @@ export function domainTRPCError(cause: unknown): TRPCError | null {
     return new TRPCError({
       code: "CONFLICT",
       message: "This voucher is busy right now. Nothing was charged; please try again.",
-      cause: new DomainError("CONFLICT", "busy"),
+      cause: new DomainError("CONFLICT", "BUSY"),
     });
   }
   return null;
@@ -87,7 +90,13 @@ const inputHygiene = t.middleware(async ({ getRawInput, next }) => {
   } catch {
     return next(); // the procedure's own parsing answers the unreadable input
   }
-  if (containsNul(raw)) throw new TRPCError({ code: "BAD_REQUEST", message: NUL_MESSAGE });
+  if (containsNul(raw)) {
+    throw new TRPCError({
+      code: "BAD_REQUEST",
+      message: NUL_MESSAGE,
+      cause: new DomainError("INVALID_INPUT", "NUL_TEXT"),
+    });
+  }
   return next();
 });
 
@@ -122,7 +131,7 @@ export const sessionProcedure = publicProcedure.use(({ ctx, next }) => {
 
 export const operatorProcedure = authedProcedure.use(({ ctx, next }) => {
   if (ctx.user.role !== "operator") {
-    throw new TRPCError({ code: "FORBIDDEN", message: "Only the platform operator can do this." });
+    throw new DomainError("FORBIDDEN", "OPERATOR_ONLY");
   }
   return next();
 });
@@ -163,8 +172,7 @@ export async function accountScope(
   requested: string | undefined,
 ): Promise<AccountScope> {
   const scope = await resolveAccountScope(db, user, requested);
-  if (scope === "operator-all")
-    throw new TRPCError({ code: "BAD_REQUEST", message: "Choose one account to view." });
-  if (!scope) throw new TRPCError({ code: "NOT_FOUND", message: "Account not found" });
+  if (scope === "operator-all") throw new DomainError("INVALID_INPUT", "CHOOSE_ONE_ACCOUNT");
+  if (!scope) throw notFound("Account");
   return scope;
 }

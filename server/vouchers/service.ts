@@ -23,9 +23,9 @@ export function newCouponId(): string {
  * same key, other payload → refused).
  */
 export async function issueCoupon(db: Db, actor: { userId: string; accountId: string }, input: IssueInput) {
-  const nominalMinor = parseMoneyInput("Nominal value", input.nominal);
-  if (nominalMinor <= 0) throw new DomainError("INVALID_INPUT", "Nominal value must be more than 0.00");
-  const minOrderMinor = parseMoneyInput("Limit on order amount", input.minOrder);
+  const nominalMinor = parseMoneyInput("nominal", input.nominal);
+  if (nominalMinor <= 0) throw new DomainError("INVALID_INPUT", "AMOUNT_POSITIVE", { field: "nominal" });
+  const minOrderMinor = parseMoneyInput("minOrder", input.minOrder);
   const { idempotencyKey, ...payload } = input;
   const hash = requestHash(payload);
 
@@ -47,7 +47,8 @@ export async function issueCoupon(db: Db, actor: { userId: string; accountId: st
       const known = await tx.select({ code: products.code }).from(products);
       const codes = new Set(known.map((p) => p.code));
       const unknown = input.commodities.filter((c) => !codes.has(c));
-      if (unknown.length) throw new DomainError("INVALID_INPUT", `Unknown product: ${unknown.join(", ")}`);
+      if (unknown.length)
+        throw new DomainError("INVALID_INPUT", "UNKNOWN_PRODUCT", { products: unknown.join(", ") });
     }
 
     const id = newCouponId();

@@ -17,7 +17,7 @@ import {
 export const GET = accountRoute(
   (req) => {
     const parsed = parseListParams(new URL(req.url).searchParams);
-    if (!parsed.ok) throw new DomainError("INVALID_INPUT", parsed.error);
+    if (!parsed.ok) throw new DomainError("INVALID_INPUT", "BAD_LIST_LINK", { detail: parsed.error });
     return parsed.value;
   },
   (_req, { handle, user, scope, input }) => {

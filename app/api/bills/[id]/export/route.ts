@@ -8,7 +8,7 @@ import { csvResponse, exportBusy, exportCapacity } from "@/server/vouchers/expor
 /** R-PAYG-1: a bill's lines, with what each voucher paid, as a streamed CSV download. */
 export const GET = authedRoute<{ id: string }>(async (_req, { handle, user, params }) => {
   const parsed = billId.safeParse(params.id);
-  if (!parsed.success) throw new DomainError("INVALID_INPUT", "That is not a bill ID.");
+  if (!parsed.success) throw new DomainError("INVALID_INPUT", "BAD_BILL_ID");
   const bill = await visibleBill(handle.db, user, parsed.data);
   if (!exportCapacity(handle)) return exportBusy();
   return csvResponse(
