@@ -19,28 +19,34 @@ const tag = (locale: string) => (locale === "zh" ? "zh-CN" : locale === "en" ? "
 
 /** "UTC+8", "UTC-4", "UTC+5:30", "UTC" for the zone at that instant. */
 export function offsetLabel(timeZone: string, at: Date | string = new Date()): string {
-  const f = fmt(`off|${timeZone}`, () => new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: "shortOffset" }));
+  const f = fmt(
+    `off|${timeZone}`,
+    () => new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: "shortOffset" }),
+  );
   const name = f.formatToParts(new Date(at)).find((p) => p.type === "timeZoneName")?.value ?? "GMT";
   return name.replace("GMT", "UTC");
 }
 
 /** "Nov 26, 2026" / "2026年11月26日" in the given zone. */
 export function formatDate(iso: string | Date, timeZone: string, locale = "en"): string {
-  return fmt(`d|${locale}|${timeZone}`, () =>
-    new Intl.DateTimeFormat(tag(locale), { timeZone, dateStyle: "medium" }),
+  return fmt(
+    `d|${locale}|${timeZone}`,
+    () => new Intl.DateTimeFormat(tag(locale), { timeZone, dateStyle: "medium" }),
   ).format(new Date(iso));
 }
 
 /** "Nov 26, 2026 18:30:00 UTC+8" / "2026年11月26日 18:30:00 UTC+8" in the given zone. */
 export function formatDateTime(iso: string | Date, timeZone: string, locale = "en"): string {
-  const time = fmt(`t|${locale}|${timeZone}`, () =>
-    new Intl.DateTimeFormat(tag(locale), {
-      timeZone,
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-      hourCycle: "h23",
-    }),
+  const time = fmt(
+    `t|${locale}|${timeZone}`,
+    () =>
+      new Intl.DateTimeFormat(tag(locale), {
+        timeZone,
+        hour: "2-digit",
+        minute: "2-digit",
+        second: "2-digit",
+        hourCycle: "h23",
+      }),
   ).format(new Date(iso));
   return `${formatDate(iso, timeZone, locale)} ${time} ${offsetLabel(timeZone, iso)}`;
 }
@@ -59,8 +65,9 @@ export function formatValidity(from: string, to: string, timeZone: string, local
 /** The calendar day of an instant in a zone, "2026-11-26" (a value for a date input or a file name). */
 export function isoDay(at: Date | string, timeZone: string): string {
   const p = Object.fromEntries(
-    fmt(`iso|${timeZone}`, () =>
-      new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }),
+    fmt(
+      `iso|${timeZone}`,
+      () => new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }),
     )
       .formatToParts(new Date(at))
       .map((x) => [x.type, x.value]),

@@ -13,7 +13,8 @@ export function useLabels() {
   const tp = useTranslations("products");
   const tc = useTranslations("common");
   return useMemo(() => {
-    const word = (group: string) => (value: string) => (t.has(`${group}.${value}`) ? t(`${group}.${value}`) : value);
+    const word = (group: string) => (value: string) =>
+      t.has(`${group}.${value}`) ? t(`${group}.${value}`) : value;
     const product = (code: string, fallback?: string) => (tp.has(code) ? tp(code) : (fallback ?? code));
     return {
       status: word("status"),

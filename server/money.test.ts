@@ -114,9 +114,12 @@ describe("formatMoney (R-VOU-3: currency symbol and two decimals)", () => {
     [123400, "JPY", "en", "¥1,234"],
     [123400, "JPY", "zh", "JP¥1,234"],
     [-5000, "EUR", "zh", "-€50.00"],
-  ])("R-TZ-1: %d %s in %s -> %s (Intl.NumberFormat for the currency in the viewer's locale; JPY without decimals)", (minor, currency, locale, text) => {
-    expect(formatMoney(minor, currency, locale)).toBe(text);
-  });
+  ])(
+    "R-TZ-1: %d %s in %s -> %s (Intl.NumberFormat for the currency in the viewer's locale; JPY without decimals)",
+    (minor, currency, locale, text) => {
+      expect(formatMoney(minor, currency, locale)).toBe(text);
+    },
+  );
 
   it("R-TZ-1 R-VOU-3: exact for amounts beyond a float's cents (decimal string to Intl)", () => {
     expect(formatMoney(9_007_199_254_740_99, "USD")).toBe("$9,007,199,254,740.99");

@@ -205,8 +205,9 @@ export async function generate(db: Db, user: SessionUser, input: GenerateInput):
   const total = amount * input.quantity;
   if (total > MAX_MINOR) throw new DomainError("INVALID_INPUT", "AMOUNT_TIMES_QUANTITY_TOO_LARGE");
   const minOrder = parseMoneyInput("minOrder", input.minOrder);
-  const effectiveFrom = startOfDay(input.effectiveFrom);
-  const expiresAt = endOfDayExclusive(input.expiresOn);
+  // Typed days are read in the zone of the person generating (R-TZ-1).
+  const effectiveFrom = startOfDay(input.effectiveFrom, user.timeZone);
+  const expiresAt = endOfDayExclusive(input.expiresOn, user.timeZone);
   if (expiresAt.getTime() <= Date.now()) {
     throw new DomainError("INVALID_INPUT", "VALIDITY_ENDED");
   }

@@ -1,5 +1,6 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError, z } from "zod";
+import { isLocale, type Locale } from "@/i18n/config";
 import type { DatabaseHandle } from "@/db/client";
 import { type AccountScope, resolveAccountScope, visibleCoupon } from "@/server/auth/access";
 import { type Caller, getSessionUser, type SessionUser, sessionTokenHash } from "@/server/auth/session";
@@ -12,7 +13,14 @@ export type Context = {
   sessionToken: string | undefined;
   /** Set by tests that call procedures as a given user without a cookie. */
   user?: SessionUser | null;
+  /** The language the request asked for (cookie, then Accept-Language); the user's own choice wins. */
+  locale?: Locale;
 };
+
+/** The viewer's language for words the server makes (the audit log's sentences, R-I18N-1). */
+export function viewerLocale(ctx: { user?: SessionUser | null; locale?: Locale }): Locale {
+  return isLocale(ctx.user?.locale) ? ctx.user.locale : (ctx.locale ?? "en");
+}
 
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
