@@ -71,7 +71,9 @@ export function CouponDetails({
     [t("paymentTypes"), l.list(c.paymentTypes, "paymentType")],
     [
       t("minOrder"),
-      c.minOrderMinor === 0 ? t("none") : t("ordersOfOrMore", { amount: f.money(c.minOrderMinor, c.currency) }),
+      c.minOrderMinor === 0
+        ? t("none")
+        : t("ordersOfOrMore", { amount: f.money(c.minOrderMinor, c.currency) }),
     ],
     [t("validity"), f.validity(c.effectiveFrom, c.expiresAt)],
     [t("issuedAt"), f.dateTime(c.issuedAt)],
@@ -151,9 +153,7 @@ export function CouponDetails({
         </div>
         <TableScroll label={t("scrollTable")}>
           <table className="min-w-full text-left text-sm">
-            <caption className="sr-only">
-              {t("caption", { id: c.id })}
-            </caption>
+            <caption className="sr-only">{t("caption", { id: c.id })}</caption>
             <thead className="bg-slate-100 text-xs uppercase text-slate-700">
               <tr>
                 <th scope="col" className="px-3 py-2" aria-sort="descending">
@@ -187,9 +187,7 @@ export function CouponDetails({
                 const credit = CREDIT_TYPES.has(h.type);
                 return (
                   <tr key={h.id} className="border-t border-slate-100">
-                    <td className="whitespace-nowrap px-3 py-2 tabular-nums">
-                      {f.dateTime(h.createdAt)}
-                    </td>
+                    <td className="whitespace-nowrap px-3 py-2 tabular-nums">{f.dateTime(h.createdAt)}</td>
                     <td className="px-3 py-2">{l.ledgerType(h.type)}</td>
                     <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">
                       {credit ? "" : f.money(h.amountMinor, c.currency)}

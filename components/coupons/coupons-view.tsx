@@ -13,7 +13,14 @@ import { STATUS_FILTERS } from "@/server/vouchers/schema";
 import { useTRPC } from "@/trpc/client";
 
 /** Sort choices; labels in the `coupons.sort` catalog. */
-const SORTS = ["issued:desc", "issued:asc", "balance:desc", "balance:asc", "expiry:asc", "expiry:desc"] as const;
+const SORTS = [
+  "issued:desc",
+  "issued:asc",
+  "balance:desc",
+  "balance:asc",
+  "expiry:asc",
+  "expiry:desc",
+] as const;
 
 const control = "mt-1 block w-full rounded border border-slate-300 bg-white px-2 py-1.5 text-sm sm:w-auto";
 const DAY = 86_400_000;
@@ -130,7 +137,10 @@ export function CouponsView({
               {canViewAll && <option value="all">{t("allAccounts")}</option>}
               {viewable.map((a) => (
                 <option key={a.id} value={a.id}>
-                  {t(a.id === ownAccountId ? "accountOptionYou" : "accountOption", { name: a.name, id: a.id })}
+                  {t(a.id === ownAccountId ? "accountOptionYou" : "accountOption", {
+                    name: a.name,
+                    id: a.id,
+                  })}
                 </option>
               ))}
             </select>
@@ -273,7 +283,9 @@ export function CouponsView({
                 <dd className="text-right">{l.scopes(c.scopes)}</dd>
                 <dt className="text-slate-600">{t("orderLimit")}</dt>
                 <dd className="text-right">
-                  {c.minOrderMinor === 0 ? t("none") : t("atLeast", { amount: f.money(c.minOrderMinor, c.currency) })}
+                  {c.minOrderMinor === 0
+                    ? t("none")
+                    : t("atLeast", { amount: f.money(c.minOrderMinor, c.currency) })}
                 </dd>
               </dl>
               <p className="mt-2 text-xs text-slate-700">
@@ -367,7 +379,9 @@ export function CouponsView({
                   <td className="px-3 py-2">{l.commodities(c.commodities, names)}</td>
                   <td className="px-3 py-2">{l.scopes(c.scopes)}</td>
                   <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">
-                    {c.minOrderMinor === 0 ? t("none") : t("atLeast", { amount: f.money(c.minOrderMinor, c.currency) })}
+                    {c.minOrderMinor === 0
+                      ? t("none")
+                      : t("atLeast", { amount: f.money(c.minOrderMinor, c.currency) })}
                   </td>
                   <td className="px-3 py-2">
                     <StatusBadge status={c.status} />
@@ -376,9 +390,7 @@ export function CouponsView({
                   <td className="whitespace-nowrap px-3 py-2 tabular-nums">
                     {f.validity(c.effectiveFrom, c.expiresAt)}
                   </td>
-                  <td className="whitespace-nowrap px-3 py-2 tabular-nums">
-                    {f.dateTime(c.issuedAt)}
-                  </td>
+                  <td className="whitespace-nowrap px-3 py-2 tabular-nums">{f.dateTime(c.issuedAt)}</td>
                   <td className="px-3 py-2">
                     <Link
                       href={`/coupons/${c.id}`}
@@ -395,9 +407,7 @@ export function CouponsView({
         </div>
         {page.items.length === 0 && (
           <div className="p-8 text-center text-sm text-slate-700">
-            <p className="font-medium">
-              {filtered ? t("noMatch") : t("noCoupons")}
-            </p>
+            <p className="font-medium">{filtered ? t("noMatch") : t("noCoupons")}</p>
             <p className="mt-1">
               {filtered ? (
                 <Link href={pathname} className="text-blue-800 underline">

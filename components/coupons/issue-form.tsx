@@ -60,8 +60,7 @@ export function IssueForm() {
         const f = new FormData(e.currentTarget);
         const all = (name: string) => f.getAll(name).map(String);
         const found = voucherFormProblems(f, { amount: "nominal", percent: type === "Discount Coupon" });
-        if (!String(f.get("accountId") ?? ""))
-          found.accountId = "accountId";
+        if (!String(f.get("accountId") ?? "")) found.accountId = "accountId";
         setProblems(found);
         issue.reset();
         if (Object.keys(found).length > 0) return;
@@ -110,9 +109,7 @@ export function IssueForm() {
           </select>
         </label>
         <div className="text-sm">
-          <label htmlFor="issue-nominal">
-            {type === "Cash Coupon" ? t("nominal") : t("discountCap")}
-          </label>
+          <label htmlFor="issue-nominal">{type === "Cash Coupon" ? t("nominal") : t("discountCap")}</label>
           <input
             name="nominal"
             inputMode="decimal"

@@ -222,7 +222,9 @@ export function OrdersTable() {
                   )}
                 </td>
                 <td className="px-3 py-2 text-right tabular-nums">{f.money(o.cashMinor, o.currency)}</td>
-                <td className="px-3 py-2 text-right tabular-nums">{f.money(o.invoiceableMinor, o.currency)}</td>
+                <td className="px-3 py-2 text-right tabular-nums">
+                  {f.money(o.invoiceableMinor, o.currency)}
+                </td>
                 <td className="whitespace-nowrap px-3 py-2 tabular-nums">{f.dateTime(o.createdAt)}</td>
                 <td className="whitespace-nowrap px-3 py-2">
                   {o.status === "Pending Payment" && (
@@ -241,8 +243,7 @@ export function OrdersTable() {
                       aria-label={t("cancelOrder", { id: o.id })}
                       disabled={cancel.isPending}
                       onClick={() => {
-                        if (window.confirm(t("confirmCancel", { id: o.id })))
-                          cancel.mutate({ id: o.id });
+                        if (window.confirm(t("confirmCancel", { id: o.id }))) cancel.mutate({ id: o.id });
                       }}
                     >
                       {cancel.isPending && cancel.variables?.id === o.id ? t("cancelling") : t("cancel")}
@@ -284,9 +285,7 @@ export function OrdersTable() {
             ))}
           </tbody>
         </table>
-        {page?.items.length === 0 && (
-          <p className="p-8 text-center text-sm">{t("noOrders")}</p>
-        )}
+        {page?.items.length === 0 && <p className="p-8 text-center text-sm">{t("noOrders")}</p>}
         {page === undefined && (
           <p role="status" className="p-4 text-sm">
             {t("loadingShort")}
@@ -321,13 +320,7 @@ type RefundableOrder = {
  * default), then the split it would make (cash back; voucher part returned or not, under which
  * dated rule), then a second confirmation. The refund re-judges it all in its own transaction.
  */
-function UnsubscribeDialog({
-  order,
-  onClose,
-}: {
-  order: RefundableOrder;
-  onClose: () => void;
-}) {
+function UnsubscribeDialog({ order, onClose }: { order: RefundableOrder; onClose: () => void }) {
   const trpc = useTRPC();
   const t = useTranslations("orders");
   const tf = useTranslations("forms");

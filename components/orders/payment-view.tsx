@@ -376,9 +376,7 @@ export function PaymentView({ id }: { id: string }) {
         >
           {pay.isPending ? t("paying") : t("confirmPay")}
         </button>
-        <p className="mt-2 text-xs text-slate-600 max-lg:hidden">
-          {t("checkedAgain")}
-        </p>
+        <p className="mt-2 text-xs text-slate-600 max-lg:hidden">{t("checkedAgain")}</p>
       </section>
     </div>
   );

@@ -51,7 +51,13 @@ export function SettingsForm({ zones }: { zones: string[] }) {
         <div className="mt-1 flex flex-wrap gap-4">
           {LOCALES.map((l) => (
             <label key={l} className="flex items-center gap-2" lang={l === "zh" ? "zh-CN" : "en"}>
-              <input type="radio" name="locale" value={l} checked={locale === l} onChange={() => setLocale(l)} />
+              <input
+                type="radio"
+                name="locale"
+                value={l}
+                checked={locale === l}
+                onChange={() => setLocale(l)}
+              />
               {LOCALE_NAMES[l]}
             </label>
           ))}
@@ -80,7 +86,10 @@ export function SettingsForm({ zones }: { zones: string[] }) {
           {t("zoneHint", { now: formatDateTime(new Date(), effective, locale) })}
         </p>
       </div>
-      <ErrorAlert error={save.error && !problem?.fields.timeZone ? save.error : null} onRetry={() => save.reset()} />
+      <ErrorAlert
+        error={save.error && !problem?.fields.timeZone ? save.error : null}
+        onRetry={() => save.reset()}
+      />
       {save.isSuccess && <Done>{t("saved", { zone: label(effective) })}</Done>}
       <button
         type="submit"

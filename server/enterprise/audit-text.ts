@@ -128,12 +128,19 @@ export function auditSentence(e: AuditFacts, names: AuditNames, locale: Locale =
     }
     case "pool.assign": {
       const added = ids(d.added).map((id) => account(id));
-      return t("assign", { id: e.targetId, accounts: added.length ? join(added, locale) : t("noNewAccounts") });
+      return t("assign", {
+        id: e.targetId,
+        accounts: added.length ? join(added, locale) : t("noNewAccounts"),
+      });
     }
     case "pool.reclaim":
       return t("reclaim", { amount: money(d.reclaimedMinor), id: e.targetId });
     case "pool.refund":
-      return t("refund", { amount: money(d.returnedMinor), orderId: str(d.orderId), couponId: str(d.couponId) });
+      return t("refund", {
+        amount: money(d.returnedMinor),
+        orderId: str(d.orderId),
+        couponId: str(d.couponId),
+      });
     default:
       return t("other", { action: e.action.replace(/[._]/g, " "), targetType: e.targetType, id: e.targetId });
   }

@@ -19,7 +19,7 @@ import {
   revokePermission,
   setUpRelationship,
 } from "@/server/enterprise/service";
-import { authedProcedure, router , viewerLocale } from "../init";
+import { authedProcedure, router, viewerLocale } from "../init";
 
 /** Enterprise Account Center (R-ENT-1..3). Every call acts on the caller's own account's enterprise. */
 export const enterpriseRouter = router({
