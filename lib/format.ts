@@ -74,3 +74,58 @@ export function isoDay(at: Date | string, timeZone: string): string {
   );
   return `${p.year}-${p.month}-${p.day}`;
 }
+
+/** Minutes the zone is ahead of UTC at an instant. */
+function offsetMinutes(timeZone: string, at: number): number {
+  const p = Object.fromEntries(
+    fmt(
+      `wall|${timeZone}`,
+      () =>
+        new Intl.DateTimeFormat("en-US", {
+          timeZone,
+          hourCycle: "h23",
+          year: "numeric",
+          month: "numeric",
+          day: "numeric",
+          hour: "numeric",
+          minute: "numeric",
+          second: "numeric",
+        }),
+    )
+      .formatToParts(new Date(at))
+      .map((x) => [x.type, Number(x.value)]),
+  );
+  const wall = Date.UTC(
+    p.year ?? 0,
+    (p.month ?? 1) - 1,
+    p.day ?? 1,
+    p.hour ?? 0,
+    p.minute ?? 0,
+    p.second ?? 0,
+  );
+  return Math.round((wall - Math.floor(at / 1000) * 1000) / 60_000);
+}
+
+/**
+ * A typed wall time ("2026-11-26T18:30", a datetime-local value) read in a zone, as ISO-8601 with
+ * that zone's offset at the time (R-TZ-1: typed times are read in the user's zone).
+ */
+export function wallTimeToIso(local: string, timeZone: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(local);
+  if (!m) return local;
+  const wall = Date.UTC(
+    +(m[1] ?? 0),
+    +(m[2] ?? 1) - 1,
+    +(m[3] ?? 1),
+    +(m[4] ?? 0),
+    +(m[5] ?? 0),
+    +(m[6] ?? 0),
+  );
+  let at = wall - offsetMinutes(timeZone, wall) * 60_000;
+  at = wall - offsetMinutes(timeZone, at) * 60_000;
+  const off = offsetMinutes(timeZone, at);
+  const sign = off < 0 ? "-" : "+";
+  const hh = String(Math.trunc(Math.abs(off) / 60)).padStart(2, "0");
+  const mm = String(Math.abs(off) % 60).padStart(2, "0");
+  return `${local.length === 16 ? `${local}:00` : local}${sign}${hh}:${mm}`;
+}

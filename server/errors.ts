@@ -1,6 +1,7 @@
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server";
-import type { Locale } from "@/i18n/config";
-import { translator } from "@/i18n/translate";
+import { createTranslator } from "next-intl";
+import enErrors from "@/messages/en/errors.json";
+import enReasons from "@/messages/en/reasons.json";
 import { errorValues } from "@/lib/error-params";
 import { formatMoney } from "./money";
 
@@ -48,26 +49,33 @@ export class DomainError extends Error {
     readonly reason: string,
     readonly params: ErrorParams = {},
   ) {
-    super(wordError("en", reason, params));
+    super(englishMessage(reason, params));
     this.name = "DomainError";
   }
 }
 
-/** Parameters ready for ICU in a language: amounts formatted, reason codes worded and joined. */
-export function errorValuesIn(locale: Locale, params: ErrorParams): Record<string, string | number> {
-  const reasons = translator(locale, "reasons");
-  return errorValues(
-    locale,
-    params,
-    (code) => (reasons.has(code) ? reasons(code) : code),
-    (minor, currency) => formatMoney(minor, currency, locale),
-  );
-}
+/**
+ * The English wording, from the English catalog imported as data (this module is also bundled for
+ * the browser through server/money.ts, so it reads no files); other languages: server/error-words.ts
+ * on the server, lib/errors.ts in the browser.
+ */
+const english = createTranslator({
+  locale: "en",
+  messages: { errors: enErrors, reasons: enReasons } as Record<string, Record<string, string>>,
+}) as unknown as {
+  (key: string, values?: Record<string, string | number>): string;
+  has(key: string): boolean;
+};
 
-/** The sentence for an error in a language (the `errors` catalog). */
-export function wordError(locale: Locale, reason: string, params: ErrorParams = {}): string {
-  const t = translator(locale, "errors");
-  return t.has(reason) ? t(reason, errorValuesIn(locale, params)) : reason;
+export function englishMessage(reason: string, params: ErrorParams = {}): string {
+  if (!english.has(`errors.${reason}`)) return reason;
+  const values = errorValues(
+    "en",
+    params,
+    (code) => (english.has(`reasons.${code}`) ? english(`reasons.${code}`) : code),
+    (minor, currency) => formatMoney(minor, currency, "en"),
+  );
+  return english(`errors.${reason}`, values);
 }
 
 const NOT_FOUND_WHAT: Record<string, string> = {

@@ -6,7 +6,8 @@ import { GenerateForm, MoveInForm, PoolSummary, PoolVouchers } from "@/component
 import { Loading, QueryBoundary } from "@/components/ui/query-boundary";
 import { appDatabase } from "@/db";
 import { requireUser } from "@/server/auth/current";
-import { DomainError, wordError } from "@/server/errors";
+import { wordError } from "@/server/error-words";
+import { DomainError } from "@/server/errors";
 import { poolAccess } from "@/server/quota-pool/service";
 import { getQueryClient, HydrateClient, trpc } from "@/trpc/server";
 
