@@ -33,7 +33,8 @@ async function englishWords(page: Page): Promise<string[]> {
   });
   const words: string[] = [];
   for (const chunk of text) {
-    for (const token of chunk.split(/[\s,.;:()（）：；，。、·›→↓↑−–—"“”]+/)) {
+    for (const raw of chunk.split(/[\s,;:()（）：；，。、·›→↓↑−–—"“”]+/)) {
+      const token = raw.replace(/^[.!?']+|[.!?']+$/g, "");
       if (!/[A-Za-z]{2,}/.test(token)) continue;
       if (/\d/.test(token) || token.includes("@") || token.includes("/")) continue; // IDs, amounts, zones
       if (/^[A-Z0-9]+(-[A-Z0-9]+)+$/.test(token)) continue; // CP-7Q2M-9XK4, ORD-…
@@ -58,6 +59,9 @@ async function setPreferences(page: Page, prefs: { locale?: "en" | "zh" | null; 
   });
   expect(res.ok()).toBe(true);
 }
+
+// Whole flows with axe on several pages: longer than the default minute on a shared two-core box.
+test.describe.configure({ timeout: 240_000 });
 
 test.afterEach(async ({ page }) => {
   if (page.url().startsWith("http"))
