@@ -175,7 +175,7 @@ export function RecordUsageForm() {
         <p role="status" className="rounded border border-green-200 bg-green-50 p-3 text-sm text-green-900">
           {t.rich("recorded", {
             amount: fmt.money(done.amountMinor, currency),
-            billId: () => (
+            billId: (
               <Link className="font-mono underline" href={`/bills/${done.billId}`}>
                 {done.billId}
               </Link>

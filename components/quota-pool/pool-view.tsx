@@ -271,15 +271,18 @@ export function GenerateForm() {
       {gen.data && (
         <Done>
           {t.rich("generatedDone", {
-            ids: () =>
-              gen.data.ids.map((id, i) => (
-                <span key={id}>
-                  {i > 0 && ", "}
-                  <Link className="font-mono underline" href={`/coupons/${id}`}>
-                    {id}
-                  </Link>
-                </span>
-              )),
+            ids: (
+              <>
+                {gen.data.ids.map((id, i) => (
+                  <span key={id}>
+                    {i > 0 && ", "}
+                    <Link className="font-mono underline" href={`/coupons/${id}`}>
+                      {id}
+                    </Link>
+                  </span>
+                ))}
+              </>
+            ),
             total: fmt.money(gen.data.totalMinor, o.currency),
             funds: fmt.money(gen.data.fundsAfterMinor, o.currency),
           })}
