@@ -175,9 +175,10 @@ export function RecordUsageForm() {
         <p role="status" className="rounded border border-green-200 bg-green-50 p-3 text-sm text-green-900">
           {t.rich("recorded", {
             amount: fmt.money(done.amountMinor, currency),
-            billId: (
+            billId: done.billId,
+            link: (chunks) => (
               <Link className="font-mono underline" href={`/bills/${done.billId}`}>
-                {done.billId}
+                {chunks}
               </Link>
             ),
             cycle: done.cycle,

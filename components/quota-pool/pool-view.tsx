@@ -271,7 +271,7 @@ export function GenerateForm() {
       {gen.data && (
         <Done>
           {t.rich("generatedDone", {
-            ids: (
+            ids: () => (
               <>
                 {gen.data.ids.map((id, i) => (
                   <span key={id}>
