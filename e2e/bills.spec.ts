@@ -28,7 +28,7 @@ async function recordUsage(
   await form.getByLabel("Customer UID").selectOption(usage.uid);
   await form.getByLabel("Product").selectOption({ label: usage.product });
   await form.getByLabel("Amount", { exact: true }).fill(usage.amount);
-  if (usage.at) await form.getByLabel("Usage time (UTC+8)").fill(usage.at);
+  if (usage.at) await form.getByLabel("Usage time (your time zone, Asia/Shanghai)").fill(usage.at);
   await form.getByLabel("Line text (shown on the bill)").fill(usage.text);
   await form.getByRole("button", { name: "Record usage" }).click();
   const done = form.getByRole("status");
@@ -59,7 +59,7 @@ test("R-PAYG-1 R-INV-1 R-DET-1: the operator records usage and closes last month
 
   // A server refusal is a sentence beside the form, not validator text.
   const usageForm = operator.getByRole("form", { name: "Record usage" });
-  await usageForm.getByLabel("Usage time (UTC+8)").fill("2099-01-01T00:00");
+  await usageForm.getByLabel("Usage time (your time zone, Asia/Shanghai)").fill("2099-01-01T00:00");
   await usageForm.getByRole("button", { name: "Record usage" }).click();
   await expect(usageForm.getByRole("alert")).toHaveText("Usage cannot be recorded in the future.");
 
@@ -76,7 +76,7 @@ test("R-PAYG-1 R-INV-1 R-DET-1: the operator records usage and closes last month
   await expect(result).toContainText("0 bills closed");
   await expect(result).toContainText(/[1-9]\d* already closed/);
   // A closed cycle takes no more usage.
-  await usageForm.getByLabel("Usage time (UTC+8)").fill(`${cycle}-20T09:00`);
+  await usageForm.getByLabel("Usage time (your time zone, Asia/Shanghai)").fill(`${cycle}-20T09:00`);
   await usageForm.getByRole("button", { name: "Record usage" }).click();
   await expect(usageForm.getByRole("alert")).toContainText(
     `The ${cycle} billing cycle of this account is closed`,

@@ -11,10 +11,47 @@ function keyPaths(value: unknown, prefix = ""): string[] {
   return Object.entries(value).flatMap(([k, v]) => keyPaths(v, prefix ? `${prefix}.${k}` : k));
 }
 
-/** The ICU arguments a message uses ({name}, {count, plural, ...}), sorted. */
+/** The ICU arguments a message uses ({name}, {count, plural, ...}, inside branches too), sorted. */
 function argumentsOf(message: string): string[] {
   const names = new Set<string>();
-  for (const m of message.matchAll(/\{\s*([A-Za-z_][\w]*)\s*[,}]/g)) if (m[1]) names.add(m[1]);
+  let i = 0;
+  const readUntil = (stops: string) => {
+    const start = i;
+    while (i < message.length && !stops.includes(message[i] ?? "")) i++;
+    return message.slice(start, i).trim();
+  };
+  // A message (or a branch of one) up to its closing brace.
+  const text = (): void => {
+    while (i < message.length && message[i] !== "}") {
+      if (message[i] === "{") {
+        i++;
+        argument();
+      } else i++;
+    }
+  };
+  const argument = (): void => {
+    const name = readUntil(",}");
+    names.add(name);
+    if (message[i] === "}") {
+      i++;
+      return;
+    }
+    i++; // ","
+    const type = readUntil(",}");
+    if (message[i] === ",") i++;
+    if (type === "plural" || type === "select" || type === "selectordinal") {
+      while (i < message.length && message[i] !== "}") {
+        readUntil("{}"); // the branch's selector (other, one, =0, offset:1 ...)
+        if (message[i] === "{") {
+          i++;
+          text();
+          i++; // the branch's "}"
+        }
+      }
+    } else readUntil("}");
+    i++; // the argument's "}"
+  };
+  text();
   return [...names].sort();
 }
 

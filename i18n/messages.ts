@@ -6,14 +6,14 @@ import { type Locale, LOCALES } from "./config";
  * The message catalogs: one file per namespace, `messages/<locale>/<namespace>.json`, merged into
  * one object keyed by namespace. Every file in the folder is picked up (a folder read, once per
  * process), so a new namespace needs no list to be kept in step. The folder is found from the
- * project root (where `next start`, vitest and Playwright run); `I18N_MESSAGES_DIR` overrides it.
+ * project root (where `next start`, vitest and Playwright run).
  */
 export type Messages = Record<string, Record<string, unknown>>;
 
 const cache = new Map<Locale, Messages>();
 
 export function messagesDir(): string {
-  return process.env.I18N_MESSAGES_DIR || path.join(/* turbopackIgnore: true */ process.cwd(), "messages");
+  return path.join(/* turbopackIgnore: true */ process.cwd(), "messages");
 }
 
 /** The namespaces (file names without `.json`) of one language's folder, sorted. */

@@ -33,12 +33,9 @@ export async function claimIdempotencyKey<T>(
     .from(idempotencyKeys)
     .where(and(eq(idempotencyKeys.accountId, claim.accountId), eq(idempotencyKeys.key, claim.key)));
   if (prior?.operation !== claim.operation || prior.requestHash !== claim.hash) {
-    throw new DomainError(
-      "IDEMPOTENCY_KEY_REUSED",
-      "This request key was already used for a different request.",
-    );
+    throw new DomainError("IDEMPOTENCY_KEY_REUSED", "IDEMPOTENCY_KEY_REUSED");
   }
-  if (prior.response === null) throw new DomainError("CONFLICT", "This request is still being processed.");
+  if (prior.response === null) throw new DomainError("CONFLICT", "STILL_PROCESSING");
   return prior.response as T;
 }
 

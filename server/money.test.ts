@@ -99,12 +99,30 @@ describe("formatMoney (R-VOU-3: currency symbol and two decimals)", () => {
     [100_000_000, "USD", "$1,000,000.00"],
     [99_999, "USD", "$999.99"],
     [-123456, "USD", "-$1,234.56"],
-    [1250, "CNY", "¥12.50"],
+    [1250, "CNY", "CN¥12.50"],
     [1250, "EUR", "€12.50"],
     [1250, "GBP", "£12.50"],
-    [100, "CHF", "CHF 1.00"],
+    [100, "CHF", "CHF\u00a01.00"],
   ])("R-VOU-3: %d %s -> %s", (minor, currency, text) => {
     expect(formatMoney(minor, currency)).toBe(text);
+  });
+
+  it.each([
+    [123456, "USD", "en", "$1,234.56"],
+    [123456, "USD", "zh", "US$1,234.56"],
+    [1250, "CNY", "zh", "¥12.50"],
+    [123400, "JPY", "en", "¥1,234"],
+    [123400, "JPY", "zh", "JP¥1,234"],
+    [-5000, "EUR", "zh", "-€50.00"],
+  ])(
+    "R-TZ-1: %d %s in %s -> %s (Intl.NumberFormat for the currency in the viewer's locale; JPY without decimals)",
+    (minor, currency, locale, text) => {
+      expect(formatMoney(minor, currency, locale)).toBe(text);
+    },
+  );
+
+  it("R-TZ-1 R-VOU-3: exact for amounts beyond a float's cents (decimal string to Intl)", () => {
+    expect(formatMoney(9_007_199_254_740_99, "USD")).toBe("$9,007,199,254,740.99");
   });
 });
 

@@ -6,10 +6,14 @@ import { DomainError } from "./errors";
 
 export const MAX_MINOR = 10_000_000_000_000; // 10^13 minor units: far beyond any voucher, well inside 2^53.
 
-const SYMBOLS: Record<string, string> = { USD: "$", CNY: "¥", EUR: "€", JPY: "¥", GBP: "£" };
+export type MoneyProblem = "commas" | "negative" | "decimals" | "format" | "tooLarge";
 
 export class MoneyParseError extends Error {
-  constructor(input: string, reason: string) {
+  constructor(
+    input: string,
+    reason: string,
+    readonly problem: MoneyProblem,
+  ) {
     super(`"${input}" is not a valid amount: ${reason}`);
     this.name = "MoneyParseError";
   }
@@ -20,20 +24,24 @@ export function parseMoney(input: string): number {
   const trimmed = input.trim();
   // Commas only as thousands separators ("1,234.56"): "1,50" must not silently become 150.00.
   if (trimmed.includes(",") && !/^\d{1,3}(,\d{3})+(\.\d*)?$/.test(trimmed)) {
-    throw new MoneyParseError(input, "use commas only between groups of three digits, like 1,234.56");
+    throw new MoneyParseError(
+      input,
+      "use commas only between groups of three digits, like 1,234.56",
+      "commas",
+    );
   }
   const s = trimmed.replace(/,/g, "");
   const m = /^(\d+)(?:\.(\d{0,2}))?$/.exec(s);
   if (!m) {
-    if (/^-/.test(s)) throw new MoneyParseError(input, "must not be negative");
-    if (/^\d+\.\d{3,}$/.test(s)) throw new MoneyParseError(input, "at most two decimal places");
-    throw new MoneyParseError(input, "use digits with up to two decimals, like 12.50");
+    if (/^-/.test(s)) throw new MoneyParseError(input, "must not be negative", "negative");
+    if (/^\d+\.\d{3,}$/.test(s)) throw new MoneyParseError(input, "at most two decimal places", "decimals");
+    throw new MoneyParseError(input, "use digits with up to two decimals, like 12.50", "format");
   }
   const whole = m[1] ?? "0";
   const frac = (m[2] ?? "").padEnd(2, "0");
-  if (whole.length > 14) throw new MoneyParseError(input, "too large");
+  if (whole.length > 14) throw new MoneyParseError(input, "too large", "tooLarge");
   const minor = Number(whole) * 100 + Number(frac);
-  if (minor > MAX_MINOR) throw new MoneyParseError(input, "too large");
+  if (minor > MAX_MINOR) throw new MoneyParseError(input, "too large", "tooLarge");
   return minor;
 }
 
@@ -45,12 +53,26 @@ export function toDecimal(minor: number): string {
   return `${sign}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, "0")}`;
 }
 
-/** 123456, "USD" -> "$1,234.56": the one display format, used by the UI. */
-export function formatMoney(minor: number, currency: string): string {
-  const [whole = "0", frac = "00"] = toDecimal(Math.abs(minor)).split(".");
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  const symbol = SYMBOLS[currency] ?? `${currency} `;
-  return `${minor < 0 ? "-" : ""}${symbol}${grouped}.${frac}`;
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
+/**
+ * 123456, "USD" -> "$1,234.56" (en) / "US$1,234.56" (zh): the one display format, used by the UI
+ * (R-TZ-1: Intl.NumberFormat for the account's currency in the viewer's locale; a currency without
+ * minor units such as JPY shows no decimals). Exact: the amount goes to Intl as a decimal string.
+ */
+export function formatMoney(minor: number, currency: string, locale = "en"): string {
+  const key = `${locale}|${currency}`;
+  let f = moneyFormats.get(key);
+  if (!f) {
+    try {
+      f = new Intl.NumberFormat(locale === "zh" ? "zh-CN" : locale, { style: "currency", currency });
+    } catch {
+      f = new Intl.NumberFormat(locale === "zh" ? "zh-CN" : locale, { minimumFractionDigits: 2 });
+    }
+    moneyFormats.set(key, f);
+  }
+  // Intl formats a decimal string exactly (no float); the type lists it since ES2023's Intl.NumberFormat v3.
+  return f.format(toDecimal(minor) as unknown as number);
 }
 
 /**
@@ -81,7 +103,13 @@ export function parseMoneyInput(field: string, value: string): number {
   try {
     return parseMoney(value);
   } catch (e) {
-    if (e instanceof MoneyParseError) throw new DomainError("INVALID_INPUT", `${field}: ${e.message}`);
+    if (e instanceof MoneyParseError) {
+      throw new DomainError("INVALID_INPUT", "AMOUNT_INVALID", {
+        field,
+        input: value,
+        problem: e.problem,
+      });
+    }
     throw e;
   }
 }

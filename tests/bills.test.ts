@@ -98,7 +98,13 @@ describe.each(eachDriver(drivers))("[%s] pay-as-you-go bills (R-PAYG-1, R-INV-1)
       });
       expect(denied.status).toBe(404);
       expect(await denied.json()).toEqual({
-        error: { code: "NOT_FOUND", message: "Bill not found", domainCode: "NOT_FOUND" },
+        error: {
+          code: "NOT_FOUND",
+          message: "Bill not found",
+          domainCode: "NOT_FOUND",
+          reason: "NOT_FOUND",
+          params: { what: "bill" },
+        },
       });
     }
   });

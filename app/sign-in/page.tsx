@@ -21,10 +21,7 @@ export default async function SignInPage({
   return (
     <main className="flex min-h-screen items-center justify-center p-6">
       <div className="w-full max-w-sm rounded-lg border border-slate-200 bg-white p-8 shadow-sm">
-        <div className="flex flex-wrap items-center justify-between gap-2">
-          <p className="text-sm font-semibold text-brand-700">{tc("appName")}</p>
-          <LanguageSwitch />
-        </div>
+        <p className="text-sm font-semibold text-brand-700">{tc("appName")}</p>
         <h1 className="mt-1 text-2xl font-semibold">{t("title")}</h1>
         {failed && (
           <p
@@ -81,6 +78,10 @@ export default async function SignInPage({
         <p className="mt-6 text-xs text-slate-600">
           {t("demo")} <code>demo-password</code>.
         </p>
+        {/* After the form, so that Tab goes to the email field first. */}
+        <div className="mt-4 flex justify-end">
+          <LanguageSwitch />
+        </div>
       </div>
     </main>
   );

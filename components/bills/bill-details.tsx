@@ -4,7 +4,9 @@ import { useQuery, useSuspenseQuery } from "@tanstack/react-query";
 import { Download } from "lucide-react";
 import Link from "next/link";
 import { PageNav, useCursorStack } from "@/components/ui/cursor-pages";
-import { formatDateTime, formatMoney, zoneLabel } from "@/lib/format";
+import { useTranslations } from "next-intl";
+import { useFormat } from "@/lib/use-format";
+import { useLabels } from "@/lib/use-labels";
 import { useTRPC } from "@/trpc/client";
 import { BillStatusBadge, th } from "./shared";
 import { TableScroll } from "@/components/ui/table-scroll";
@@ -12,8 +14,11 @@ import { TableScroll } from "@/components/ui/table-scroll";
 const LINES = 100;
 
 /** One pay-as-you-go bill (R-PAYG-1, R-INV-1): summary, the vouchers that paid it, its lines. */
-export function BillDetails({ id, timeZone }: { id: string; timeZone: string }) {
+export function BillDetails({ id }: { id: string }) {
   const trpc = useTRPC();
+  const t = useTranslations("bills");
+  const f = useFormat();
+  const lb = useLabels();
   const pages = useCursorStack();
   const cursor = pages.cursor;
   const first = useSuspenseQuery(trpc.bills.get.queryOptions({ id, limit: LINES }));
@@ -23,22 +28,26 @@ export function BillDetails({ id, timeZone }: { id: string; timeZone: string }) 
   });
   const { bill, vouchers } = first.data;
   const page = cursor === undefined ? first.data : later.data;
-  const zone = zoneLabel(timeZone);
-  const money = (minor: number) => formatMoney(minor, bill.currency);
+  const money = (minor: number) => f.money(minor, bill.currency);
   const closed = bill.status === "Closed";
 
   const fields: [string, React.ReactNode][] = [
     [
-      "Bill ID",
+      t("fBillId"),
       <span key="id" className="font-mono">
         {bill.id}
       </span>,
     ],
-    ["Billing Cycle", bill.cycle],
-    ["Account", `${bill.accountName} (UID ${bill.accountId})`],
-    ["Status", <BillStatusBadge key="s" status={bill.status} />],
-    [`Closed At (${zone})`, bill.closedAt ? formatDateTime(bill.closedAt, timeZone) : "Not yet closed"],
-    ["Lines", String(bill.lines)],
+    [t("fCycle"), bill.cycle],
+    [
+      t("fAccount"),
+      <span key="a" translate="no">
+        {t("accountWithUid", { name: bill.accountName, id: bill.accountId })}
+      </span>,
+    ],
+    [t("fStatus"), <BillStatusBadge key="s" status={bill.status} />],
+    [t("fClosedAt"), bill.closedAt ? f.dateTime(bill.closedAt) : t("notClosed")],
+    [t("fLines"), String(bill.lines)],
   ];
 
   return (
@@ -46,7 +55,7 @@ export function BillDetails({ id, timeZone }: { id: string; timeZone: string }) 
       <section aria-labelledby="summary-h" className="rounded border border-slate-200 bg-white p-4">
         <div className="flex flex-wrap items-center justify-between gap-3">
           <h2 id="summary-h" className="text-lg font-semibold">
-            Summary
+            {t("summary")}
           </h2>
           <a
             href={`/api/bills/${bill.id}/export`}
@@ -54,7 +63,7 @@ export function BillDetails({ id, timeZone }: { id: string; timeZone: string }) 
             className="inline-flex items-center gap-2 rounded bg-brand-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-600"
           >
             <Download aria-hidden="true" className="h-4 w-4" />
-            Download CSV
+            {t("downloadCsv")}
           </a>
         </div>
         <dl className="mt-3 grid grid-cols-1 gap-x-6 gap-y-2 text-sm sm:grid-cols-2 lg:grid-cols-3">
@@ -66,37 +75,29 @@ export function BillDetails({ id, timeZone }: { id: string; timeZone: string }) 
           ))}
         </dl>
         <dl className="mt-4 grid grid-cols-2 gap-3 text-sm lg:grid-cols-4">
-          <Figure testId="bill-total" label="Total" value={money(bill.totalMinor)} />
+          <Figure testId="bill-total" label={t("total")} value={money(bill.totalMinor)} />
           <Figure
             testId="bill-voucher"
-            label="Voucher Deduction"
-            value={closed ? `−${money(bill.voucherMinor)}` : "At close"}
-            note={closed ? undefined : "Vouchers are applied when the cycle closes."}
+            label={t("voucherDeduction")}
+            value={closed ? `−${money(bill.voucherMinor)}` : t("atClose")}
+            note={closed ? undefined : t("appliedAtClose")}
           />
-          <Figure testId="bill-cash" label="Cash Due" value={money(bill.cashMinor)} />
+          <Figure testId="bill-cash" label={t("cashDue")} value={money(bill.cashMinor)} />
           <Figure
             testId="bill-invoiceable"
-            label="Invoiceable Amount"
+            label={t("invoiceable")}
             value={money(bill.invoiceableMinor)}
-            note={
-              closed
-                ? "The cash part only: the part paid with vouchers is not invoiced."
-                : "Known once the bill is closed."
-            }
+            note={closed ? t("invoiceableNote") : t("invoiceableLater")}
           />
         </dl>
       </section>
 
       <section aria-labelledby="vouchers-h" className="rounded border border-slate-200 bg-white p-4">
         <h2 id="vouchers-h" className="text-lg font-semibold">
-          Vouchers applied
+          {t("vouchersApplied")}
         </h2>
         {vouchers.length === 0 ? (
-          <p className="mt-2 text-sm text-slate-700">
-            {closed
-              ? "No voucher applied to this bill: it is paid in cash."
-              : "None yet. When the billing cycle closes, the account's applicable vouchers pay the lines in priority order."}
-          </p>
+          <p className="mt-2 text-sm text-slate-700">{closed ? t("noVoucherPaid") : t("noneYet")}</p>
         ) : (
           <ul className="mt-2 divide-y divide-slate-100 text-sm">
             {vouchers.map((v) => (
@@ -104,12 +105,12 @@ export function BillDetails({ id, timeZone }: { id: string; timeZone: string }) 
                 <Link
                   href={`/coupons/${v.couponId}`}
                   className="font-mono text-blue-800 underline"
-                  aria-label={`Voucher ${v.couponId}: deduction details`}
+                  aria-label={t("voucherLink", { id: v.couponId })}
                 >
                   {v.couponId}
                 </Link>
                 <span className="tabular-nums">
-                  paid {money(v.amountMinor)} over {v.lines} {v.lines === 1 ? "line" : "lines"}
+                  {t("paidOver", { amount: money(v.amountMinor), count: v.lines })}
                 </span>
               </li>
             ))}
@@ -119,49 +120,47 @@ export function BillDetails({ id, timeZone }: { id: string; timeZone: string }) 
 
       <section aria-labelledby="lines-h" className="rounded border border-slate-200 bg-white">
         <h2 id="lines-h" className="p-4 text-lg font-semibold">
-          Bill lines
+          {t("billLines")}
         </h2>
-        <TableScroll label="Scrollable table of bill lines">
+        <TableScroll label={t("linesScroll")}>
           <table className="min-w-full text-left text-sm">
-            <caption className="sr-only">
-              Lines of bill {bill.id} in usage order, times in {zone}
-            </caption>
+            <caption className="sr-only">{t("linesCaption", { id: bill.id })}</caption>
             <thead className="bg-slate-100 text-xs uppercase text-slate-700">
               <tr>
                 <th scope="col" className={th}>
-                  Usage Time ({zone})
+                  {t("colUsage")}
                 </th>
                 <th scope="col" className={th}>
-                  Product
+                  {t("colProduct")}
                 </th>
                 <th scope="col" className={th}>
-                  Description
+                  {t("colDescription")}
                 </th>
                 <th scope="col" className={`${th} text-right`}>
-                  Amount
+                  {t("colAmount")}
                 </th>
                 <th scope="col" className={th}>
-                  Paid by Voucher(s)
+                  {t("colPaidBy")}
                 </th>
                 <th scope="col" className={`${th} text-right`}>
-                  Cash Due
+                  {t("cashDue")}
                 </th>
               </tr>
             </thead>
             <tbody>
               {page?.lines.map((l) => (
                 <tr key={l.id} className="border-t border-slate-100 align-top">
-                  <td className="whitespace-nowrap px-3 py-2 tabular-nums">
-                    {formatDateTime(l.usageAt, timeZone)}
+                  <td className="whitespace-nowrap px-3 py-2 tabular-nums">{f.dateTime(l.usageAt)}</td>
+                  <td className="px-3 py-2">{lb.product(l.productCode, l.productName)}</td>
+                  <td className="px-3 py-2" translate="no">
+                    {l.description || "—"}
                   </td>
-                  <td className="px-3 py-2">{l.productName}</td>
-                  <td className="px-3 py-2">{l.description || "—"}</td>
                   <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">
                     {money(l.amountMinor)}
                   </td>
                   <td className="px-3 py-2">
                     {l.deductions.length === 0 ? (
-                      <span className="text-slate-600">{closed ? "None" : "At close"}</span>
+                      <span className="text-slate-600">{closed ? t("none") : t("atClose")}</span>
                     ) : (
                       <ul>
                         {l.deductions.map((d) => (
@@ -185,19 +184,19 @@ export function BillDetails({ id, timeZone }: { id: string; timeZone: string }) 
               ))}
             </tbody>
           </table>
-          {page?.lines.length === 0 && <p className="p-8 text-center text-sm">This bill has no lines.</p>}
+          {page?.lines.length === 0 && <p className="p-8 text-center text-sm">{t("noLines")}</p>}
           {page === undefined && !later.error && (
             <p role="status" className="p-4 text-sm">
-              Loading…
+              {t("loadingShort")}
             </p>
           )}
           {later.error && cursor !== undefined && (
             <p role="alert" className="p-4 text-sm text-red-800">
-              We could not load these lines: {later.error.message}
+              {t("linesError")}
             </p>
           )}
         </TableScroll>
-        <PageNav label="Bill line pages" pages={pages} nextCursor={page?.nextCursor} />
+        <PageNav label={t("linePages")} pages={pages} nextCursor={page?.nextCursor} />
       </section>
     </div>
   );

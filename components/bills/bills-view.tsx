@@ -5,7 +5,8 @@ import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { useTransition } from "react";
 import { PageNav, useCursorStack } from "@/components/ui/cursor-pages";
-import { formatDateTime, formatMoney, zoneLabel } from "@/lib/format";
+import { useTranslations } from "next-intl";
+import { useFormat } from "@/lib/use-format";
 import { useTRPC } from "@/trpc/client";
 import { AccountFilter, BillStatusBadge, th } from "./shared";
 import { TableScroll } from "@/components/ui/table-scroll";
@@ -16,14 +17,14 @@ const PAGE = 24;
 export function BillsView({
   accountId,
   ownAccountId,
-  timeZone,
 }: {
   /** The account filter from the URL: one UID, "all", or undefined (the caller's own). */
   accountId: string | undefined;
   ownAccountId: string;
-  timeZone: string;
 }) {
   const trpc = useTRPC();
+  const t = useTranslations("bills");
+  const f = useFormat();
   const router = useRouter();
   const pathname = usePathname();
   const [pending, startTransition] = useTransition();
@@ -37,7 +38,6 @@ export function BillsView({
   });
   const page = cursor === undefined ? first.data : later.data;
   const showAccount = viewable.length > 1;
-  const zone = zoneLabel(timeZone);
 
   return (
     <div className="space-y-4" aria-busy={pending}>
@@ -59,42 +59,39 @@ export function BillsView({
       )}
       <section aria-labelledby="bills-h" className="rounded border border-slate-200 bg-white">
         <h2 id="bills-h" className="p-4 text-lg font-semibold">
-          Pay-as-you-go bills
+          {t("paygTitle")}
         </h2>
-        <p className="px-4 pb-3 text-sm text-slate-700">
-          Usage is billed by calendar month. When a cycle closes, applicable vouchers pay the lines first; the
-          rest is due in cash.
-        </p>
-        <TableScroll label="Scrollable table of bills">
+        <p className="px-4 pb-3 text-sm text-slate-700">{t("paygIntro")}</p>
+        <TableScroll label={t("scrollTable")}>
           <table className="min-w-full text-left text-sm">
-            <caption className="sr-only">Bills, newest billing cycle first, times in {zone}</caption>
+            <caption className="sr-only">{t("caption")}</caption>
             <thead className="bg-slate-100 text-xs uppercase text-slate-700">
               <tr>
                 <th scope="col" className={th}>
-                  Billing Cycle
+                  {t("colCycle")}
                 </th>
                 <th scope="col" className={th}>
-                  Bill ID
+                  {t("colId")}
                 </th>
                 {showAccount && (
                   <th scope="col" className={th}>
-                    Account
+                    {t("colAccount")}
                   </th>
                 )}
                 <th scope="col" className={`${th} text-right`}>
-                  Total
+                  {t("colTotal")}
                 </th>
                 <th scope="col" className={`${th} text-right`}>
-                  Voucher Deduction
+                  {t("colVoucher")}
                 </th>
                 <th scope="col" className={`${th} text-right`}>
-                  Cash Due
+                  {t("colCash")}
                 </th>
                 <th scope="col" className={th}>
-                  Status
+                  {t("colStatus")}
                 </th>
                 <th scope="col" className={th}>
-                  Closed At ({zone})
+                  {t("colClosed")}
                 </th>
               </tr>
             </thead>
@@ -106,38 +103,36 @@ export function BillsView({
                     <Link
                       href={`/bills/${b.id}`}
                       className="text-blue-800 underline"
-                      aria-label={`Bill ${b.id}, ${b.cycle}`}
+                      aria-label={t("billLink", { id: b.id, cycle: b.cycle })}
                     >
                       {b.id}
                     </Link>
-                    <div className="font-sans text-xs text-slate-600">
-                      {b.lines} {b.lines === 1 ? "line" : "lines"}
-                    </div>
+                    <div className="font-sans text-xs text-slate-600">{t("lines", { count: b.lines })}</div>
                   </td>
                   {showAccount && (
                     <td className="px-3 py-2">
-                      {b.accountName}
-                      <div className="text-xs text-slate-600">UID {b.accountId}</div>
+                      <span translate="no">{b.accountName}</span>
+                      <div className="text-xs text-slate-600">{t("uid", { id: b.accountId })}</div>
                     </td>
                   )}
                   <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">
-                    {formatMoney(b.totalMinor, b.currency)}
+                    {f.money(b.totalMinor, b.currency)}
                   </td>
                   <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">
                     {b.status === "Open" ? (
-                      <span className="text-slate-600">At close</span>
+                      <span className="text-slate-600">{t("atClose")}</span>
                     ) : (
-                      `−${formatMoney(b.voucherMinor, b.currency)}`
+                      `−${f.money(b.voucherMinor, b.currency)}`
                     )}
                   </td>
                   <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">
-                    {formatMoney(b.cashMinor, b.currency)}
+                    {f.money(b.cashMinor, b.currency)}
                   </td>
                   <td className="px-3 py-2">
                     <BillStatusBadge status={b.status} />
                   </td>
                   <td className="whitespace-nowrap px-3 py-2 tabular-nums">
-                    {b.closedAt ? formatDateTime(b.closedAt, timeZone) : "—"}
+                    {b.closedAt ? f.dateTime(b.closedAt) : "—"}
                   </td>
                 </tr>
               ))}
@@ -145,29 +140,26 @@ export function BillsView({
           </table>
           {page?.items.length === 0 && (
             <div className="p-8 text-center text-sm text-slate-700">
-              <p className="font-medium">No bills yet.</p>
-              <p className="mt-1">
-                Pay-as-you-go usage is billed monthly; a bill appears here as soon as the first usage of a
-                month is recorded.
-              </p>
+              <p className="font-medium">{t("noBills")}</p>
+              <p className="mt-1">{t("noBillsHint")}</p>
             </div>
           )}
           {page === undefined && (
             <p role="status" className="p-4 text-sm">
-              Loading…
+              {t("loadingShort")}
             </p>
           )}
           {later.error && cursor !== undefined && (
             <p role="alert" className="p-4 text-sm text-red-800">
-              We could not load this page of bills: {later.error.message}
+              {t("pageError")}
             </p>
           )}
         </TableScroll>
-        <PageNav label="Bill pages" pages={pages} nextCursor={page?.nextCursor} />
+        <PageNav label={t("billPages")} pages={pages} nextCursor={page?.nextCursor} />
       </section>
       {pending && (
         <p role="status" className="text-sm">
-          Loading…
+          {t("loadingShort")}
         </p>
       )}
     </div>

@@ -3,46 +3,58 @@
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useId } from "react";
-import { formatMoney } from "@/lib/format";
+import { useTranslations } from "next-intl";
+import { useDescribeError } from "@/lib/errors";
+import { isoDay, wallTimeToIso } from "@/lib/format";
+import { useFormat } from "@/lib/use-format";
 import { useTRPC } from "@/trpc/client";
 
 const input = "mt-1 block w-full rounded border border-slate-300 bg-white px-2 py-1.5 text-sm";
-const UTC8 = 8 * 3_600_000;
-
-/** "YYYY-MM-DDTHH:mm" of an instant as read in UTC+8 (the form's zone). */
-const utc8Minute = (at: number) => new Date(at + UTC8).toISOString().slice(0, 16);
-/** Last month as "YYYY-MM" in UTC+8: the cycle an operator usually closes. */
-const lastMonth = () => {
-  const d = new Date(Date.now() + UTC8);
-  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
+/** "YYYY-MM-DDTHH:mm" of an instant in the user's zone (typed times are read in it, R-TZ-1). */
+const localMinute = (at: number, timeZone: string) => {
+  const time = new Intl.DateTimeFormat("en-GB", {
+    timeZone,
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  });
+  return `${isoDay(new Date(at), timeZone)}T${time.format(new Date(at))}`;
 };
-/** A datetime-local value read as UTC+8 → ISO-8601 with its offset (what the server expects). */
-export const utc8ToIso = (local: string) => `${local.length === 16 ? `${local}:00` : local}+08:00`;
+/** Last month as "YYYY-MM" in the user's zone: the cycle an operator usually closes. */
+const lastMonth = (timeZone: string) => {
+  const [y = 0, m = 1] = isoDay(new Date(), timeZone).split("-").map(Number);
+  return new Date(Date.UTC(y, m - 2, 1)).toISOString().slice(0, 7);
+};
 
-/** What each field must hold, worded for people: shown instead of the validator's text. */
+/** What each field must hold (keys of the `operator` catalog): shown instead of the validator's text. */
 const FIELD_SENTENCES: Record<string, string> = {
-  accountId: "Choose the customer account the usage belongs to.",
-  productCode: "Choose a product from the catalog.",
-  amount: "Enter the amount as a number with up to two decimals, for example 12.50.",
-  usageAt: "Enter when the usage happened: a date and time in UTC+8.",
-  description: "Keep the line text to 200 characters or fewer.",
-  cycle: "Enter the billing cycle as a month, for example 2026-05.",
+  accountId: "fieldAccount",
+  productCode: "fieldProduct",
+  amount: "fieldAmount",
+  usageAt: "fieldUsageAt",
+  description: "fieldDescription",
+  cycle: "fieldCycle",
 };
 
 type ErrorLike = { message: string; data?: unknown } | null;
 
-/** A server refusal as sentences: domain errors are already worded; validation errors are per field. */
-function errorSentences(error: ErrorLike): string[] {
-  if (!error) return [];
-  const fieldErrors = (error.data as { fieldErrors?: Record<string, string[] | undefined> } | undefined)
-    ?.fieldErrors;
-  const fields = Object.keys(fieldErrors ?? {}).filter((k) => fieldErrors?.[k]?.length);
-  if (fields.length) return fields.map((k) => FIELD_SENTENCES[k] ?? "One of the fields is not valid.");
-  return [error.message];
+/** A server refusal as sentences in the viewer's language: validation errors per field, else the error's code. */
+function useErrorSentences() {
+  const t = useTranslations("operator");
+  const f = useFormat();
+  const describe = useDescribeError();
+  return (error: ErrorLike): string[] => {
+    if (!error) return [];
+    const fieldErrors = (error.data as { fieldErrors?: Record<string, string[] | undefined> } | undefined)
+      ?.fieldErrors;
+    const fields = Object.keys(fieldErrors ?? {}).filter((k) => fieldErrors?.[k]?.length);
+    if (fields.length) return fields.map((k) => t(FIELD_SENTENCES[k] ?? "fieldOther", { zone: f.timeZone }));
+    return [describe(error)?.message ?? ""].filter(Boolean);
+  };
 }
 
 function FormError({ error }: { error: ErrorLike }) {
-  const sentences = errorSentences(error);
+  const sentences = useErrorSentences()(error);
   if (!sentences.length) return null;
   return (
     <div role="alert" className="rounded border border-red-200 bg-red-50 p-3 text-sm text-red-800">
@@ -62,6 +74,9 @@ function FormError({ error }: { error: ErrorLike }) {
 /** The operator's "Record usage" (R-PAYG-1): one metered line on the account's bill for that month. */
 export function RecordUsageForm() {
   const trpc = useTRPC();
+  const t = useTranslations("operator");
+  const l = useTranslations("products");
+  const fmt = useFormat();
   const queryClient = useQueryClient();
   const { data: accounts } = useSuspenseQuery(trpc.operator.accounts.queryOptions());
   const { data: products } = useSuspenseQuery(trpc.catalog.products.queryOptions());
@@ -82,28 +97,26 @@ export function RecordUsageForm() {
       className="max-w-3xl space-y-4 rounded border border-slate-200 bg-white p-4"
       onSubmit={(e) => {
         e.preventDefault();
+        const zone = fmt.timeZone;
         const f = new FormData(e.currentTarget);
         record.mutate({
           accountId: String(f.get("accountId")),
           productCode: String(f.get("productCode")),
           amount: String(f.get("amount")).trim(),
-          usageAt: utc8ToIso(String(f.get("usageAt"))),
+          usageAt: wallTimeToIso(String(f.get("usageAt")), zone),
           description: String(f.get("lineText") ?? ""),
         });
       }}
     >
       <div>
         <h2 id="record-usage-h" className="text-lg font-semibold">
-          Record usage
+          {t("recordTitle")}
         </h2>
-        <p className="mt-1 text-sm text-slate-700">
-          Adds one pay-as-you-go line to the customer's bill for the month the usage falls in. A closed
-          billing cycle takes no more usage.
-        </p>
+        <p className="mt-1 text-sm text-slate-700">{t("recordIntro")}</p>
       </div>
       <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
         <div className="text-sm">
-          <label htmlFor={`${id}-accountId`}>Customer UID</label>
+          <label htmlFor={`${id}-accountId`}>{t("customerUid")}</label>
           <select id={`${id}-accountId`} name="accountId" required className={input}>
             {accounts.map((a) => (
               <option key={a.id} value={a.id}>
@@ -113,58 +126,63 @@ export function RecordUsageForm() {
           </select>
         </div>
         <div className="text-sm">
-          <label htmlFor={`${id}-productCode`}>Product</label>
+          <label htmlFor={`${id}-productCode`}>{t("product")}</label>
           <select id={`${id}-productCode`} name="productCode" required className={input}>
             {products.map((p) => (
               <option key={p.code} value={p.code}>
-                {p.name}
+                {l.has(p.code) ? l(p.code) : p.name}
               </option>
             ))}
           </select>
         </div>
         <div className="text-sm">
-          <label htmlFor={`${id}-amount`}>Amount</label>
+          <label htmlFor={`${id}-amount`}>{t("amount")}</label>
           <input
             id={`${id}-amount`}
             name="amount"
             required
             inputMode="decimal"
             pattern="\d+(\.\d{1,2})?"
-            title="A number with up to two decimals, for example 12.50"
+            title={t("amountTitle")}
             placeholder="12.50"
             className={input}
           />
         </div>
         <div className="text-sm">
-          <label htmlFor={`${id}-usageAt`}>Usage time (UTC+8)</label>
+          <label htmlFor={`${id}-usageAt`}>{t("usageTime", { zone: fmt.timeZone })}</label>
           <input
             id={`${id}-usageAt`}
             name="usageAt"
             type="datetime-local"
             required
-            defaultValue={utc8Minute(Date.now() - 60_000)}
+            defaultValue={localMinute(Date.now() - 60_000, fmt.timeZone)}
             className={input}
           />
         </div>
         <div className="text-sm sm:col-span-2">
-          <label htmlFor={`${id}-lineText`}>Line text (shown on the bill)</label>
+          <label htmlFor={`${id}-lineText`}>{t("lineText")}</label>
           <input
             id={`${id}-lineText`}
             name="lineText"
             maxLength={200}
             className={input}
-            placeholder="ECS metered usage, 1 day"
+            placeholder={t("lineTextPlaceholder")}
           />
         </div>
       </div>
       <FormError error={record.error} />
       {done && (
         <p role="status" className="rounded border border-green-200 bg-green-50 p-3 text-sm text-green-900">
-          Recorded {formatMoney(done.amountMinor, currency)} on bill{" "}
-          <Link className="font-mono underline" href={`/bills/${done.billId}`}>
-            {done.billId}
-          </Link>{" "}
-          (billing cycle {done.cycle}).
+          {t.rich("recorded", {
+            amount: fmt.money(done.amountMinor, currency),
+            billId: done.billId,
+            link: (chunks) => (
+              <Link className="font-mono underline" href={`/bills/${done.billId}`}>
+                {chunks}
+              </Link>
+            ),
+            cycle: done.cycle,
+          })}
         </p>
       )}
       <button
@@ -172,7 +190,7 @@ export function RecordUsageForm() {
         disabled={record.isPending}
         className="rounded bg-brand-700 px-4 py-2 text-sm font-medium text-white disabled:opacity-60"
       >
-        {record.isPending ? "Recording…" : "Record usage"}
+        {record.isPending ? t("recording") : t("recordTitle")}
       </button>
     </form>
   );
@@ -184,6 +202,9 @@ export function RecordUsageForm() {
  */
 export function CloseCycleForm() {
   const trpc = useTRPC();
+  const t = useTranslations("operator");
+  const fmt = useFormat();
+  const describe = useDescribeError();
   const queryClient = useQueryClient();
   const id = useId();
   const close = useMutation(
@@ -209,41 +230,45 @@ export function CloseCycleForm() {
     >
       <div>
         <h2 id="close-cycle-h" className="text-lg font-semibold">
-          Close a billing cycle
+          {t("closeTitle")}
         </h2>
-        <p className="mt-1 text-sm text-slate-700">
-          Closes every open bill of the month once the month is over: the customers' applicable vouchers pay
-          the lines in priority order, the rest is due in cash. Closing a cycle again changes nothing.
-        </p>
+        <p className="mt-1 text-sm text-slate-700">{t("closeIntro")}</p>
       </div>
       <div className="block max-w-xs text-sm">
-        <label htmlFor={`${id}-cycle`}>Billing cycle (YYYY-MM)</label>
+        <label htmlFor={`${id}-cycle`}>{t("cycle")}</label>
         <input
           id={`${id}-cycle`}
           name="cycle"
           type="month"
           required
           pattern="\d{4}-\d{2}"
-          defaultValue={lastMonth()}
+          defaultValue={lastMonth(fmt.timeZone)}
           className={input}
         />
       </div>
       <FormError error={close.error} />
       {r && (
         <div role="status" className="rounded border border-green-200 bg-green-50 p-3 text-sm text-green-900">
-          <p className="font-medium">Billing cycle {r.cycle}</p>
+          <p className="font-medium">{t("cycleResult", { cycle: r.cycle })}</p>
           <ul className="mt-1 list-disc pl-5">
-            <li>
-              {r.closed} {r.closed === 1 ? "bill" : "bills"} closed
-            </li>
-            <li>{r.alreadyClosed} already closed</li>
-            <li>{r.refused.length} refused</li>
+            <li>{t("closedCount", { count: r.closed })}</li>
+            <li>{t("alreadyClosed", { count: r.alreadyClosed })}</li>
+            <li>{t("refused", { count: r.refused.length })}</li>
           </ul>
           {r.refused.length > 0 && (
             <ul className="mt-2 list-disc pl-5 text-red-800">
               {r.refused.map((x) => (
                 <li key={x.billId}>
-                  <span className="font-mono">{x.billId}</span>: {x.message}
+                  <span className="font-mono">{x.billId}</span>:{" "}
+                  {describe({
+                    message: x.message,
+                    data: {
+                      code: "CONFLICT",
+                      domainCode: "CONFLICT",
+                      reason: (x as { reason?: string }).reason,
+                      params: (x as { params?: Record<string, unknown> }).params,
+                    },
+                  })?.message ?? x.message}
                 </li>
               ))}
             </ul>
@@ -255,7 +280,7 @@ export function CloseCycleForm() {
         disabled={close.isPending}
         className="rounded bg-brand-700 px-4 py-2 text-sm font-medium text-white disabled:opacity-60"
       >
-        {close.isPending ? "Closing…" : "Close billing cycle"}
+        {close.isPending ? t("closing") : t("closeButton")}
       </button>
     </form>
   );

@@ -1,5 +1,7 @@
 "use client";
 
+import { useTranslations } from "next-intl";
+
 import { useId } from "react";
 
 export const th = "px-3 py-2";
@@ -11,11 +13,12 @@ const STATUS_STYLES = {
 } as const;
 
 export function BillStatusBadge({ status }: { status: "Open" | "Closed" }) {
+  const t = useTranslations("enums.billStatus");
   return (
     <span
       className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${STATUS_STYLES[status]}`}
     >
-      {status}
+      {t(status)}
     </span>
   );
 }
@@ -36,14 +39,15 @@ export function AccountFilter({
   onChange: (accountId: string) => void;
 }) {
   const id = useId();
+  const t = useTranslations("bills");
   return (
     <div className="text-sm">
-      <label htmlFor={id}>Account</label>
+      <label htmlFor={id}>{t("account")}</label>
       <select id={id} className={control} value={value} onChange={(e) => onChange(e.target.value)}>
-        <option value="all">All accounts</option>
+        <option value="all">{t("allAccounts")}</option>
         {accounts.map((a) => (
           <option key={a.id} value={a.id}>
-            {a.name} ({a.id}){a.id === ownAccountId ? " — you" : ""}
+            {t(a.id === ownAccountId ? "accountOptionYou" : "accountOption", { name: a.name, id: a.id })}
           </option>
         ))}
       </select>

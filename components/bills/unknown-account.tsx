@@ -1,13 +1,15 @@
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 
-/** The account filter in a link names an account the viewer may not see: no data, no hint it exists. */
-export function UnknownAccount({ href, label }: { href: string; label: string }) {
+/** An account in the link that the viewer may not see here (R-ENT-3): said in words, with a way back. */
+export function UnknownAccount({ href, what }: { href: string; what: "bills" | "invoices" }) {
+  const t = useTranslations("common");
   return (
     <div role="alert" className="rounded border border-amber-300 bg-amber-50 p-4 text-sm">
-      <p className="font-medium">Account not found.</p>
-      <p className="mt-1">This link asks for an account that is not among the accounts you can view here.</p>
+      <p className="font-medium">{t("unknownAccountTitle")}</p>
+      <p className="mt-1">{t("unknownAccountBody")}</p>
       <Link href={href} className="mt-2 inline-block underline">
-        Show your {label.toLowerCase()}
+        {t("unknownAccountBack", { what })}
       </Link>
     </div>
   );

@@ -1,3 +1,7 @@
+"use client";
+
+import { useTranslations } from "next-intl";
+import { useLabels } from "@/lib/use-labels";
 import { PAYMENT_TYPES, TRANSACTION_TYPES } from "@/server/vouchers/schema";
 
 /**
@@ -15,23 +19,26 @@ export function ApplicabilityFields({
   errors?: Record<string, string>;
   idPrefix?: string;
 }) {
+  const t = useTranslations("voucherForm");
+  const tf = useTranslations("forms");
+  const l = useLabels();
   const groups = [
     {
-      legend: "Applicable commodity (none ticked = General)",
+      legend: t("commodityLegend"),
       name: "commodities",
-      options: products.map((p) => [p.code, p.name] as const),
+      options: products.map((p) => [p.code, l.product(p.code, p.name)] as const),
       checked: false,
     },
     {
-      legend: "Applicable scope (none ticked = General)",
+      legend: t("scopeLegend"),
       name: "scopes",
-      options: TRANSACTION_TYPES.map((t) => [t, t] as const),
+      options: TRANSACTION_TYPES.map((v) => [v, l.transactionType(v)] as const),
       checked: false,
     },
     {
-      legend: "Payment types",
+      legend: t("paymentTypesLegend"),
       name: "paymentTypes",
-      options: PAYMENT_TYPES.map((t) => [t, t] as const),
+      options: PAYMENT_TYPES.map((v) => [v, l.paymentType(v)] as const),
       checked: true,
     },
   ];
@@ -53,7 +60,7 @@ export function ApplicabilityFields({
           </div>
           {errors[g.name] && (
             <span id={`${idPrefix}-${g.name}-error`} className="mt-1 block text-red-800">
-              {errors[g.name]}
+              {tf.has(errors[g.name] ?? "") ? tf(errors[g.name] ?? "") : errors[g.name]}
             </span>
           )}
         </fieldset>

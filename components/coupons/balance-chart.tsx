@@ -1,7 +1,8 @@
 "use client";
 
 import { Area, AreaChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { formatDate, formatDateTime, formatMoney } from "@/lib/format";
+import { useTranslations } from "next-intl";
+import { useFormat } from "@/lib/use-format";
 
 type Point = { at: string; balanceMinor: number };
 
@@ -9,26 +10,35 @@ type Point = { at: string; balanceMinor: number };
 export function BalanceChart({
   points,
   currency,
-  timeZone,
   thinned = false,
 }: {
   points: Point[];
   currency: string;
-  timeZone: string;
   /** True when the server thinned a long history (more rows than points). */
   thinned?: boolean;
 }) {
-  if (points.length === 0) return <p className="mt-2 text-sm text-slate-600">No transactions yet.</p>;
+  const t = useTranslations("chart");
+  const f = useFormat();
+  if (points.length === 0) return <p className="mt-2 text-sm text-slate-600">{t("empty")}</p>;
   const data = points.map((p) => ({ t: new Date(p.at).getTime(), balance: p.balanceMinor }));
   const first = points[0];
   const last = points.at(-1);
   const low = Math.min(...points.map((p) => p.balanceMinor));
   const summary =
     first && last
-      ? `${points.length} ${points.length === 1 ? "point" : "points"}${thinned ? " (the first, last, lowest and highest of each stretch of a long history)" : ""}: the balance went from ${formatMoney(first.balanceMinor, currency)} on ${formatDate(first.at, timeZone)} to ${formatMoney(last.balanceMinor, currency)} on ${formatDate(last.at, timeZone)}; the lowest was ${formatMoney(low, currency)}.`
+      ? t("summary", {
+          count: points.length,
+          thinned: thinned ? "yes" : "no",
+          from: f.money(first.balanceMinor, currency),
+          fromDate: f.dateTime(first.at),
+          to: f.money(last.balanceMinor, currency),
+          toDate: f.dateTime(last.at),
+          low: f.money(low, currency),
+          zone: f.timeZone,
+        })
       : "";
   return (
-    <figure className="mt-3" aria-label="Balance over time">
+    <figure className="mt-3" aria-label={t("label")}>
       <div className="h-56 w-full">
         <ResponsiveContainer width="100%" height="100%">
           <AreaChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 16 }}>
@@ -38,17 +48,17 @@ export function BalanceChart({
               type="number"
               scale="time"
               domain={["dataMin", "dataMax"]}
-              tickFormatter={(t: number) => formatDate(new Date(t).toISOString(), timeZone)}
+              tickFormatter={(at: number) => f.date(new Date(at).toISOString())}
               tick={{ fontSize: 12, fill: "#334155" }}
             />
             <YAxis
-              tickFormatter={(v: number) => formatMoney(v, currency)}
+              tickFormatter={(v: number) => f.money(v, currency)}
               width={90}
               tick={{ fontSize: 12, fill: "#334155" }}
             />
             <Tooltip
-              labelFormatter={(t) => formatDateTime(new Date(Number(t)).toISOString(), timeZone)}
-              formatter={(v) => [formatMoney(Number(v), currency), "Balance"]}
+              labelFormatter={(at) => f.dateTime(new Date(Number(at)).toISOString())}
+              formatter={(v) => [f.money(Number(v), currency), t("balance")]}
             />
             <Area
               type="stepAfter"

@@ -6,7 +6,10 @@ import Link from "next/link";
 import { Download } from "lucide-react";
 import { useMemo } from "react";
 import { StatusBadge } from "@/components/ui/status-badge";
-import { commodityLabel, formatDateTime, formatMoney, formatValidity, zoneLabel } from "@/lib/format";
+import { useTranslations } from "next-intl";
+import { useFormat } from "@/lib/use-format";
+import { useLabels } from "@/lib/use-labels";
+import { useLedgerNote } from "./ledger-note";
 import { PageNav, useCursorStack } from "@/components/ui/cursor-pages";
 import { useTRPC } from "@/trpc/client";
 import { BalanceChart } from "./balance-chart";
@@ -15,15 +18,17 @@ const CREDIT_TYPES = new Set(["Issuance", "Refund"]);
 
 export function CouponDetails({
   id,
-  timeZone,
   ownAccountId,
 }: {
   id: string;
-  timeZone: string;
   /** Orders of the viewer's own account link to the order; others' orders are shown, not linked. */
   ownAccountId: string;
 }) {
   const trpc = useTRPC();
+  const t = useTranslations("details");
+  const f = useFormat();
+  const l = useLabels();
+  const noteText = useLedgerNote();
   const { data: c } = useSuspenseQuery(trpc.coupons.get.queryOptions({ id }));
   const { data: series } = useSuspenseQuery(trpc.coupons.series.queryOptions({ id }));
   const { data: products } = useSuspenseQuery(trpc.catalog.products.queryOptions());
@@ -36,7 +41,6 @@ export function CouponDetails({
     enabled: cursor !== undefined,
   });
   const history = cursor === undefined ? first.data : later.data;
-  const zone = zoneLabel(timeZone);
   const accountNames = useMemo(
     () => new Map([[c.accountId, c.accountName], ...c.sharedWith.map((x) => [x.accountId, x.name] as const)]),
     [c],
@@ -44,46 +48,74 @@ export function CouponDetails({
 
   const fields: [string, React.ReactNode][] = [
     [
-      "ID",
-      <span key="id" className="font-mono">
+      t("id"),
+      <span key="id" className="font-mono" translate="no">
         {c.id}
       </span>,
     ],
-    ["Status", <StatusBadge key="s" status={c.status} />],
+    [t("status"), <StatusBadge key="s" status={c.status} />],
     [
-      "Coupon Type",
+      t("couponType"),
       c.discountBps !== null
-        ? `${c.couponType} (${c.discountBps / 100}% off, up to ${formatMoney(c.discountCapMinor ?? 0, c.currency)})`
-        : c.couponType,
+        ? t("discountType", {
+            type: l.couponType(c.couponType),
+            percent: c.discountBps / 100,
+            cap: f.money(c.discountCapMinor ?? 0, c.currency),
+          })
+        : l.couponType(c.couponType),
     ],
-    ["Nominal Value", formatMoney(c.nominalMinor, c.currency)],
-    ["Balance", formatMoney(c.balanceMinor, c.currency)],
-    ["Applicable Commodity", commodityLabel(c.commodities, names)],
-    ["Applicable Scope", c.scopes.length ? c.scopes.join(", ") : "General (every transaction type)"],
-    ["Payment Types", c.paymentTypes.join(", ")],
+    [t("nominalValue"), f.money(c.nominalMinor, c.currency)],
+    [t("balance"), f.money(c.balanceMinor, c.currency)],
+    [t("commodity"), l.commodities(c.commodities, names)],
+    [t("scope"), c.scopes.length ? l.scopes(c.scopes) : t("scopeGeneral")],
+    [t("paymentTypes"), l.list(c.paymentTypes, "paymentType")],
     [
-      "Limit on Order Amount",
-      c.minOrderMinor === 0 ? "None" : `Orders of ${formatMoney(c.minOrderMinor, c.currency)} or more`,
+      t("minOrder"),
+      c.minOrderMinor === 0
+        ? t("none")
+        : t("ordersOfOrMore", { amount: f.money(c.minOrderMinor, c.currency) }),
     ],
-    [`Validity Period (${zone})`, formatValidity(c.effectiveFrom, c.expiresAt, timeZone)],
-    [`Issued At (${zone})`, formatDateTime(c.issuedAt, timeZone)],
-    ["Source", c.source],
-    ["Owner Account", `${c.accountName} (UID ${c.accountId})`],
+    [t("validity"), f.validity(c.effectiveFrom, c.expiresAt)],
+    [t("issuedAt"), f.dateTime(c.issuedAt)],
+    [t("source"), l.source(c.source)],
     [
-      "Shared With",
-      c.shared
-        ? c.sharedWith.map((s) => `${s.name} (UID ${s.accountId})`).join(", ") || "No accounts"
-        : "Not shared",
+      t("owner"),
+      <span key="owner" translate="no">
+        {t("accountWithUid", { name: c.accountName, id: c.accountId })}
+      </span>,
     ],
-    ["Description", c.description || "—"],
+    [
+      t("sharedWith"),
+      c.shared ? (
+        c.sharedWith.length ? (
+          <span key="sw" translate="no">
+            {c.sharedWith.map((s) => t("accountWithUid", { name: s.name, id: s.accountId })).join(", ")}
+          </span>
+        ) : (
+          t("noAccounts")
+        )
+      ) : (
+        t("notShared")
+      ),
+    ],
+    [
+      t("description"),
+      c.description ? (
+        <span key="d" translate="no">
+          {c.description}
+        </span>
+      ) : (
+        "—"
+      ),
+    ],
   ];
-  if (c.reclaimedAt) fields.push([`Reclaimed At (${zone})`, formatDateTime(c.reclaimedAt, timeZone)]);
+  if (c.reclaimedAt) fields.push([t("reclaimedAt"), f.dateTime(c.reclaimedAt)]);
 
   return (
     <div className="space-y-6">
       <section aria-labelledby="summary-h" className="rounded border border-slate-200 bg-white p-4">
         <h2 id="summary-h" className="text-lg font-semibold">
-          Summary
+          {t("summary")}
         </h2>
         <dl className="mt-3 grid grid-cols-1 gap-x-6 gap-y-2 text-sm sm:grid-cols-2 lg:grid-cols-3">
           {fields.map(([label, value]) => (
@@ -97,20 +129,18 @@ export function CouponDetails({
 
       <section aria-labelledby="chart-h" className="rounded border border-slate-200 bg-white p-4">
         <h2 id="chart-h" className="text-lg font-semibold">
-          Balance over time
+          {t("chartTitle")}
         </h2>
-        <BalanceChart points={series} currency={c.currency} timeZone={timeZone} />
+        <BalanceChart points={series} currency={c.currency} />
       </section>
 
       <section aria-labelledby="history-h" className="rounded border border-slate-200 bg-white">
         <div className="flex flex-wrap items-center justify-between gap-2 p-4">
           <div>
             <h2 id="history-h" className="text-lg font-semibold">
-              Deduction details
+              {t("historyTitle")}
             </h2>
-            <p className="text-sm text-slate-600">
-              Newest first. The CSV export has the same columns, oldest first.
-            </p>
+            <p className="text-sm text-slate-600">{t("historyNote")}</p>
           </div>
           <a
             href={`/api/coupons/${c.id}/export`}
@@ -118,39 +148,37 @@ export function CouponDetails({
             className="print:hidden inline-flex items-center gap-2 rounded bg-brand-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-600"
           >
             <Download aria-hidden="true" className="h-4 w-4" />
-            Export CSV
+            {t("exportCsv")}
           </a>
         </div>
-        <TableScroll label="Scrollable table of transactions">
+        <TableScroll label={t("scrollTable")}>
           <table className="min-w-full text-left text-sm">
-            <caption className="sr-only">
-              Transactions of {c.id}, newest first, times in {zone}
-            </caption>
+            <caption className="sr-only">{t("caption", { id: c.id })}</caption>
             <thead className="bg-slate-100 text-xs uppercase text-slate-700">
               <tr>
                 <th scope="col" className="px-3 py-2" aria-sort="descending">
-                  Time ({zone}) ↓
+                  {t("colTime")} ↓
                 </th>
                 <th scope="col" className="px-3 py-2">
-                  Transaction Type
+                  {t("colType")}
                 </th>
                 <th scope="col" className="px-3 py-2 text-right">
-                  Deducted Amount
+                  {t("colDeducted")}
                 </th>
                 <th scope="col" className="px-3 py-2 text-right">
-                  Credited Amount
+                  {t("colCredited")}
                 </th>
                 <th scope="col" className="px-3 py-2">
-                  Order/Bill ID
+                  {t("colRef")}
                 </th>
                 <th scope="col" className="px-3 py-2">
-                  Account
+                  {t("colAccount")}
                 </th>
                 <th scope="col" className="px-3 py-2 text-right">
-                  Balance After
+                  {t("colBalanceAfter")}
                 </th>
                 <th scope="col" className="px-3 py-2">
-                  Note
+                  {t("colNote")}
                 </th>
               </tr>
             </thead>
@@ -159,15 +187,13 @@ export function CouponDetails({
                 const credit = CREDIT_TYPES.has(h.type);
                 return (
                   <tr key={h.id} className="border-t border-slate-100">
-                    <td className="whitespace-nowrap px-3 py-2 tabular-nums">
-                      {formatDateTime(h.createdAt, timeZone)}
-                    </td>
-                    <td className="px-3 py-2">{h.type}</td>
+                    <td className="whitespace-nowrap px-3 py-2 tabular-nums">{f.dateTime(h.createdAt)}</td>
+                    <td className="px-3 py-2">{l.ledgerType(h.type)}</td>
                     <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">
-                      {credit ? "" : formatMoney(h.amountMinor, c.currency)}
+                      {credit ? "" : f.money(h.amountMinor, c.currency)}
                     </td>
                     <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">
-                      {credit ? formatMoney(h.amountMinor, c.currency) : ""}
+                      {credit ? f.money(h.amountMinor, c.currency) : ""}
                     </td>
                     <td className="px-3 py-2 font-mono">
                       {h.orderId ? (
@@ -187,13 +213,13 @@ export function CouponDetails({
                       )}
                     </td>
                     <td className="px-3 py-2">
-                      {accountNames.get(h.accountId) ?? "Account"}
-                      <span className="block text-xs text-slate-600">UID {h.accountId}</span>
+                      <span translate="no">{accountNames.get(h.accountId) ?? t("account")}</span>
+                      <span className="block text-xs text-slate-600">{t("uid", { id: h.accountId })}</span>
                     </td>
                     <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">
-                      {formatMoney(h.balanceAfterMinor, c.currency)}
+                      {f.money(h.balanceAfterMinor, c.currency)}
                     </td>
-                    <td className="px-3 py-2 text-xs text-slate-700">{h.note}</td>
+                    <td className="px-3 py-2 text-xs text-slate-700">{noteText(h.note)}</td>
                   </tr>
                 );
               })}
@@ -201,12 +227,12 @@ export function CouponDetails({
           </table>
           {history === undefined && (
             <p role="status" className="p-4 text-sm">
-              Loading…
+              {t("loading")}
             </p>
           )}
         </TableScroll>
         <div className="print:hidden">
-          <PageNav label="History pages" pages={pages} nextCursor={history?.nextCursor} />
+          <PageNav label={t("historyPages")} pages={pages} nextCursor={history?.nextCursor} />
         </div>
       </section>
     </div>

@@ -6,25 +6,26 @@ import { usePathname, useRouter } from "next/navigation";
 import { useEffect, useMemo, useOptimistic, useState, useTransition } from "react";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { type ListState, toSearch } from "@/lib/coupon-list-params";
-import { commodityLabel, formatDateTime, formatMoney, formatValidity, zoneLabel } from "@/lib/format";
+import { useTranslations } from "next-intl";
+import { useFormat } from "@/lib/use-format";
+import { useLabels } from "@/lib/use-labels";
 import { STATUS_FILTERS } from "@/server/vouchers/schema";
 import { useTRPC } from "@/trpc/client";
 
+/** Sort choices; labels in the `coupons.sort` catalog. */
 const SORTS = [
-  { value: "issued:desc", label: "Issued: newest first" },
-  { value: "issued:asc", label: "Issued: oldest first" },
-  { value: "balance:desc", label: "Balance: largest first" },
-  { value: "balance:asc", label: "Balance: smallest first" },
-  { value: "expiry:asc", label: "Expiry: soonest first" },
-  { value: "expiry:desc", label: "Expiry: latest first" },
+  "issued:desc",
+  "issued:asc",
+  "balance:desc",
+  "balance:asc",
+  "expiry:asc",
+  "expiry:desc",
 ] as const;
 
 const control = "mt-1 block w-full rounded border border-slate-300 bg-white px-2 py-1.5 text-sm sm:w-auto";
 const DAY = 86_400_000;
 /** A voucher is flagged in the list when it is Available and expires within this many days. */
 const SOON_DAYS = 7;
-
-export const scopeLabel = (scopes: readonly string[]) => (scopes.length ? scopes.join(", ") : "General");
 
 /**
  * The previous pages' cursors, kept per list (filters and sort) for this browser tab, so "Previous
@@ -53,13 +54,11 @@ function useTrail(key: string) {
 
 export function CouponsView({
   state,
-  timeZone,
   ownAccountId,
   canViewAll,
   renderedAt,
 }: {
   state: ListState;
-  timeZone: string;
   ownAccountId: string;
   /** The operator picks one account at a time; administrators may view "All". */
   canViewAll: boolean;
@@ -67,6 +66,9 @@ export function CouponsView({
   renderedAt: number;
 }) {
   const trpc = useTRPC();
+  const t = useTranslations("coupons");
+  const f = useFormat();
+  const l = useLabels();
   const router = useRouter();
   const pathname = usePathname();
   const [pending, startTransition] = useTransition();
@@ -85,7 +87,6 @@ export function CouponsView({
   const exportHref = `/api/coupons/export${toSearch({ ...state, cursor: undefined })}`;
   const listKey = toSearch({ ...state, cursor: undefined });
   const { trail, save } = useTrail(listKey);
-  const zone = zoneLabel(timeZone);
 
   const go = (patch: Partial<ListState>, opts: { keepTrail?: boolean } = {}) => {
     // Any change of filter or sort starts again from the first page.
@@ -115,7 +116,7 @@ export function CouponsView({
       />
 
       <form
-        aria-label="Filter coupons"
+        aria-label={t("filterForm")}
         className="grid grid-cols-1 gap-3 rounded border border-slate-200 bg-white p-3 sm:flex sm:flex-wrap sm:items-end"
         onSubmit={(e) => {
           e.preventDefault();
@@ -125,7 +126,7 @@ export function CouponsView({
       >
         {viewable.length > 1 && (
           <label className="text-sm">
-            Account
+            {t("account")}
             <select
               className={control}
               value={shown.accountId ?? ownAccountId}
@@ -133,57 +134,60 @@ export function CouponsView({
                 go({ accountId: e.target.value === ownAccountId ? undefined : e.target.value })
               }
             >
-              {canViewAll && <option value="all">All accounts</option>}
+              {canViewAll && <option value="all">{t("allAccounts")}</option>}
               {viewable.map((a) => (
                 <option key={a.id} value={a.id}>
-                  {a.name} ({a.id}){a.id === ownAccountId ? " — you" : ""}
+                  {t(a.id === ownAccountId ? "accountOptionYou" : "accountOption", {
+                    name: a.name,
+                    id: a.id,
+                  })}
                 </option>
               ))}
             </select>
           </label>
         )}
         <label className="text-sm">
-          Coupon Type
+          {t("couponType")}
           <select
             className={control}
             value={shown.type}
             onChange={(e) => go({ type: e.target.value as ListState["type"] })}
           >
-            <option value="all">All</option>
-            <option value="cash">Cash Coupon</option>
-            <option value="discount">Discount Coupon</option>
+            <option value="all">{t("all")}</option>
+            <option value="cash">{l.couponType("Cash Coupon")}</option>
+            <option value="discount">{l.couponType("Discount Coupon")}</option>
           </select>
         </label>
         <label className="text-sm">
-          Status
+          {t("status")}
           <select
             className={control}
             value={shown.status ?? ""}
             onChange={(e) => go({ status: (e.target.value || undefined) as ListState["status"] })}
           >
-            <option value="">All statuses</option>
+            <option value="">{t("allStatuses")}</option>
             {Object.entries(STATUS_FILTERS).map(([slug, label]) => (
               <option key={slug} value={slug}>
-                {label}
+                {l.status(label)}
               </option>
             ))}
           </select>
         </label>
         <label className="text-sm">
-          Expiring within
+          {t("expiringWithin")}
           <select
             className={control}
             value={shown.expiringWithinDays ?? ""}
             onChange={(e) => go({ expiringWithinDays: e.target.value ? Number(e.target.value) : undefined })}
           >
-            <option value="">Any time</option>
-            <option value="7">7 days</option>
-            <option value="30">30 days</option>
-            <option value="90">90 days</option>
+            <option value="">{t("anyTime")}</option>
+            <option value="7">{t("days", { count: 7 })}</option>
+            <option value="30">{t("days", { count: 30 })}</option>
+            <option value="90">{t("days", { count: 90 })}</option>
           </select>
         </label>
         <label className="text-sm">
-          Sort by
+          {t("sortBy")}
           <select
             className={control}
             value={`${shown.sort}:${shown.dir}`}
@@ -193,19 +197,19 @@ export function CouponsView({
             }}
           >
             {SORTS.map((s) => (
-              <option key={s.value} value={s.value}>
-                {s.label}
+              <option key={s} value={s}>
+                {t(`sort.${s}`)}
               </option>
             ))}
           </select>
         </label>
         <label className="text-sm">
-          Coupon ID
+          {t("couponId")}
           <input
             key={state.q ?? ""}
             name="q"
             defaultValue={state.q ?? ""}
-            placeholder="e.g. CP-7Q2M"
+            placeholder={t("couponIdPlaceholder")}
             className={`${control} sm:w-44`}
           />
         </label>
@@ -213,11 +217,11 @@ export function CouponsView({
           type="submit"
           className="rounded bg-slate-800 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700"
         >
-          Search
+          {t("search")}
         </button>
         {filtered && (
           <Link href={pathname} className="py-1.5 text-sm text-blue-800 underline">
-            Clear filters
+            {t("clearFilters")}
           </Link>
         )}
         <a
@@ -225,22 +229,22 @@ export function CouponsView({
           download
           className="rounded border border-slate-300 bg-white px-3 py-1.5 text-center text-sm font-medium hover:bg-slate-100 sm:ml-auto"
         >
-          Export list (CSV)
+          {t("exportList")}
         </a>
       </form>
 
       <div className="flex flex-wrap items-center gap-2 text-sm">
-        <span className="text-slate-600">Quick filter:</span>
+        <span className="text-slate-600">{t("quickFilter")}</span>
         <button
           type="button"
           aria-pressed={expiringOnly}
           className={`rounded-full border px-3 py-1 ${expiringOnly ? "border-amber-500 bg-amber-100 font-medium text-amber-950" : "border-slate-300 bg-white hover:bg-slate-100"}`}
           onClick={() => go({ expiringWithinDays: expiringOnly ? undefined : SOON_DAYS })}
         >
-          Expiring within {SOON_DAYS} days
+          {t("expiringWithinDays", { count: SOON_DAYS })}
         </button>
         <span role="status" aria-live="polite" className="text-slate-700">
-          {pending ? "Loading…" : ""}
+          {pending ? t("loading") : ""}
         </span>
       </div>
 
@@ -249,51 +253,51 @@ export function CouponsView({
         className={`rounded border border-slate-200 bg-white transition-opacity ${pending ? "opacity-60" : ""}`}
       >
         {/* Phones: one card per voucher (R-UX-1). */}
-        <ul aria-label="Coupons" className="divide-y divide-slate-200 md:hidden">
+        <ul aria-label={t("listLabel")} className="divide-y divide-slate-200 md:hidden">
           {page.items.map((c) => (
             <li key={c.id} className={`p-3 text-sm ${soon(c) ? "bg-amber-50" : ""}`}>
               <div className="flex items-start justify-between gap-2">
                 <div className="min-w-0">
                   <p className="break-all font-mono font-medium">{c.id}</p>
                   <p className="text-xs text-slate-600">
-                    {c.couponType}
-                    {c.discountBps !== null && ` · ${c.discountBps / 100}% off`}
+                    {l.couponType(c.couponType)}
+                    {c.discountBps !== null && ` · ${t("percentOff", { percent: c.discountBps / 100 })}`}
                   </p>
                 </div>
                 <StatusBadge status={c.status} />
               </div>
               <dl className="mt-2 grid grid-cols-2 gap-x-3 gap-y-1">
-                <dt className="text-slate-600">Balance</dt>
-                <dd className="text-right font-medium tabular-nums">
-                  {formatMoney(c.balanceMinor, c.currency)}
-                </dd>
-                <dt className="text-slate-600">Nominal Value</dt>
-                <dd className="text-right tabular-nums">{formatMoney(c.nominalMinor, c.currency)}</dd>
+                <dt className="text-slate-600">{t("balance")}</dt>
+                <dd className="text-right font-medium tabular-nums">{f.money(c.balanceMinor, c.currency)}</dd>
+                <dt className="text-slate-600">{t("nominalValue")}</dt>
+                <dd className="text-right tabular-nums">{f.money(c.nominalMinor, c.currency)}</dd>
                 {showAccount && (
                   <>
-                    <dt className="text-slate-600">Account</dt>
+                    <dt className="text-slate-600">{t("account")}</dt>
                     <dd className="text-right">{accountNames.get(c.accountId) ?? c.accountId}</dd>
                   </>
                 )}
-                <dt className="text-slate-600">Commodity</dt>
-                <dd className="text-right">{commodityLabel(c.commodities, names)}</dd>
-                <dt className="text-slate-600">Scope</dt>
-                <dd className="text-right">{scopeLabel(c.scopes)}</dd>
-                <dt className="text-slate-600">Order limit</dt>
+                <dt className="text-slate-600">{t("commodity")}</dt>
+                <dd className="text-right">{l.commodities(c.commodities, names)}</dd>
+                <dt className="text-slate-600">{t("scope")}</dt>
+                <dd className="text-right">{l.scopes(c.scopes)}</dd>
+                <dt className="text-slate-600">{t("orderLimit")}</dt>
                 <dd className="text-right">
-                  {c.minOrderMinor === 0 ? "None" : `≥ ${formatMoney(c.minOrderMinor, c.currency)}`}
+                  {c.minOrderMinor === 0
+                    ? t("none")
+                    : t("atLeast", { amount: f.money(c.minOrderMinor, c.currency) })}
                 </dd>
               </dl>
               <p className="mt-2 text-xs text-slate-700">
-                Valid {formatValidity(c.effectiveFrom, c.expiresAt, timeZone)} ({zone})
+                {t("valid", { period: f.validity(c.effectiveFrom, c.expiresAt) })}
               </p>
               {soon(c) && <SoonNote days={daysLeft(c.expiresAt)} />}
               <Link
                 href={`/coupons/${c.id}`}
                 className="mt-2 inline-block text-blue-800 underline"
-                aria-label={`View details of ${c.id}`}
+                aria-label={t("viewDetailsOf", { id: c.id })}
               >
-                View Details
+                {t("viewDetails")}
               </Link>
             </li>
           ))}
@@ -302,45 +306,47 @@ export function CouponsView({
         <div className="hidden overflow-x-auto md:block">
           <table className="min-w-full text-left text-sm">
             <caption className="sr-only">
-              Coupons, sorted by {SORTS.find((s) => s.value === `${state.sort}:${state.dir}`)?.label}, times
-              in {zone}
+              {t("caption", { sort: t(`sort.${state.sort}:${state.dir}`) })}
             </caption>
             <thead className="bg-slate-100 text-xs uppercase text-slate-700">
               <tr>
                 <th scope="col" className="px-3 py-2">
-                  ID
+                  {t("colId")}
                 </th>
                 {showAccount && (
                   <th scope="col" className="px-3 py-2">
-                    Account
+                    {t("colAccount")}
                   </th>
                 )}
                 <th scope="col" className="px-3 py-2 text-right">
-                  Nominal Value
+                  {t("colNominal")}
                 </th>
                 <th scope="col" className="px-3 py-2 text-right" aria-sort={sortOf("balance")}>
-                  Balance{sortMark("balance")}
+                  {t("colBalance")}
+                  {sortMark("balance")}
                 </th>
                 <th scope="col" className="px-3 py-2">
-                  Applicable Commodity
+                  {t("colCommodity")}
                 </th>
                 <th scope="col" className="px-3 py-2">
-                  Applicable Scope
+                  {t("colScope")}
                 </th>
                 <th scope="col" className="px-3 py-2 text-right">
-                  Limit on Order Amount
+                  {t("colMinOrder")}
                 </th>
                 <th scope="col" className="px-3 py-2">
-                  Status
+                  {t("colStatus")}
                 </th>
                 <th scope="col" className="px-3 py-2" aria-sort={sortOf("expiry")}>
-                  Validity Period ({zone}){sortMark("expiry")}
+                  {t("colValidity")}
+                  {sortMark("expiry")}
                 </th>
                 <th scope="col" className="px-3 py-2" aria-sort={sortOf("issued")}>
-                  Issued ({zone}){sortMark("issued")}
+                  {t("colIssued")}
+                  {sortMark("issued")}
                 </th>
                 <th scope="col" className="px-3 py-2">
-                  Actions
+                  {t("colActions")}
                 </th>
               </tr>
             </thead>
@@ -354,44 +360,44 @@ export function CouponsView({
                   <td className="whitespace-nowrap px-3 py-2 font-mono">
                     {c.id}
                     <div className="font-sans text-xs text-slate-600">
-                      {c.couponType}
-                      {c.discountBps !== null && ` · ${c.discountBps / 100}% off`}
+                      {l.couponType(c.couponType)}
+                      {c.discountBps !== null && ` · ${t("percentOff", { percent: c.discountBps / 100 })}`}
                     </div>
                   </td>
                   {showAccount && (
                     <td className="px-3 py-2">
                       {accountNames.get(c.accountId) ?? c.accountId}
-                      <div className="text-xs text-slate-600">UID {c.accountId}</div>
+                      <div className="text-xs text-slate-600">{t("uid", { id: c.accountId })}</div>
                     </td>
                   )}
                   <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">
-                    {formatMoney(c.nominalMinor, c.currency)}
+                    {f.money(c.nominalMinor, c.currency)}
                   </td>
                   <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">
-                    {formatMoney(c.balanceMinor, c.currency)}
+                    {f.money(c.balanceMinor, c.currency)}
                   </td>
-                  <td className="px-3 py-2">{commodityLabel(c.commodities, names)}</td>
-                  <td className="px-3 py-2">{scopeLabel(c.scopes)}</td>
+                  <td className="px-3 py-2">{l.commodities(c.commodities, names)}</td>
+                  <td className="px-3 py-2">{l.scopes(c.scopes)}</td>
                   <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">
-                    {c.minOrderMinor === 0 ? "None" : `≥ ${formatMoney(c.minOrderMinor, c.currency)}`}
+                    {c.minOrderMinor === 0
+                      ? t("none")
+                      : t("atLeast", { amount: f.money(c.minOrderMinor, c.currency) })}
                   </td>
                   <td className="px-3 py-2">
                     <StatusBadge status={c.status} />
                     {soon(c) && <SoonNote days={daysLeft(c.expiresAt)} />}
                   </td>
                   <td className="whitespace-nowrap px-3 py-2 tabular-nums">
-                    {formatValidity(c.effectiveFrom, c.expiresAt, timeZone)}
+                    {f.validity(c.effectiveFrom, c.expiresAt)}
                   </td>
-                  <td className="whitespace-nowrap px-3 py-2 tabular-nums">
-                    {formatDateTime(c.issuedAt, timeZone)}
-                  </td>
+                  <td className="whitespace-nowrap px-3 py-2 tabular-nums">{f.dateTime(c.issuedAt)}</td>
                   <td className="px-3 py-2">
                     <Link
                       href={`/coupons/${c.id}`}
                       className="whitespace-nowrap text-blue-800 underline"
-                      aria-label={`View details of ${c.id}`}
+                      aria-label={t("viewDetailsOf", { id: c.id })}
                     >
-                      View Details
+                      {t("viewDetails")}
                     </Link>
                   </td>
                 </tr>
@@ -401,23 +407,21 @@ export function CouponsView({
         </div>
         {page.items.length === 0 && (
           <div className="p-8 text-center text-sm text-slate-700">
-            <p className="font-medium">
-              {filtered ? "No coupons match these filters." : "You have no coupons yet."}
-            </p>
+            <p className="font-medium">{filtered ? t("noMatch") : t("noCoupons")}</p>
             <p className="mt-1">
               {filtered ? (
                 <Link href={pathname} className="text-blue-800 underline">
-                  Clear the filters
+                  {t("clearTheFilters")}
                 </Link>
               ) : (
-                "Vouchers issued to your account or shared with it appear here."
+                t("emptyHint")
               )}
             </p>
           </div>
         )}
       </div>
 
-      <nav aria-label="Pagination" className="flex flex-wrap items-center gap-3 text-sm">
+      <nav aria-label={t("pagination")} className="flex flex-wrap items-center gap-3 text-sm">
         {state.cursor && trail.length > 0 && (
           <button
             type="button"
@@ -428,7 +432,7 @@ export function CouponsView({
               go({ cursor: previous || undefined }, { keepTrail: true });
             }}
           >
-            Previous page
+            {t("previousPage")}
           </button>
         )}
         {state.cursor && (
@@ -437,7 +441,7 @@ export function CouponsView({
             className="rounded border border-slate-300 bg-white px-3 py-1.5"
             onClick={() => go({})}
           >
-            First page
+            {t("firstPage")}
           </button>
         )}
         {page.nextCursor && (
@@ -449,7 +453,7 @@ export function CouponsView({
               go({ cursor: page.nextCursor ?? undefined }, { keepTrail: true });
             }}
           >
-            Next page
+            {t("nextPage")}
           </button>
         )}
       </nav>
@@ -457,25 +461,24 @@ export function CouponsView({
       {shared.length > 0 && !showAccount && (
         <section aria-labelledby="shared-h" className="rounded border border-slate-200 bg-white">
           <h2 id="shared-h" className="p-4 text-lg font-semibold">
-            Shared with your account
+            {t("sharedTitle")}
           </h2>
-          <p className="px-4 pb-2 text-sm text-slate-700">
-            Vouchers another account (such as your enterprise's quota pool) shares with you. Use them on the
-            payment page; the available ones count in "Available to spend" above.
-          </p>
+          <p className="px-4 pb-2 text-sm text-slate-700">{t("sharedIntro")}</p>
           <ul className="divide-y divide-slate-100 text-sm">
             {shared.map((c) => (
               <li key={c.id} className="flex flex-wrap items-center gap-x-4 gap-y-1 px-4 py-2">
                 <span className="font-mono">{c.id}</span>
-                <span className="tabular-nums">Balance {formatMoney(c.balanceMinor, c.currency)}</span>
+                <span className="tabular-nums">
+                  {t("sharedBalance", { amount: f.money(c.balanceMinor, c.currency) })}
+                </span>
                 <StatusBadge status={c.status} />
-                <span>{formatValidity(c.effectiveFrom, c.expiresAt, timeZone)}</span>
+                <span>{f.validity(c.effectiveFrom, c.expiresAt)}</span>
                 <Link
                   href={`/coupons/${c.id}`}
                   className="text-blue-800 underline"
-                  aria-label={`View details of shared voucher ${c.id}`}
+                  aria-label={t("viewSharedDetailsOf", { id: c.id })}
                 >
-                  View Details
+                  {t("viewDetails")}
                 </Link>
               </li>
             ))}
@@ -487,9 +490,10 @@ export function CouponsView({
 }
 
 function SoonNote({ days }: { days: number }) {
+  const t = useTranslations("coupons");
   return (
     <span className="mt-1 block text-xs font-medium text-amber-900">
-      {days <= 1 ? "Expires within a day" : `Expires in ${days} days`}
+      {days <= 1 ? t("expiresWithinDay") : t("expiresInDays", { count: days })}
     </span>
   );
 }
@@ -527,30 +531,37 @@ function Totals({
           expiring30Minor: 0,
         },
       ];
-  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  const tr = useTranslations("coupons");
+  const f = useFormat();
   return (
-    <section aria-label="Totals" className="grid grid-cols-1 gap-3 sm:grid-cols-3">
+    <section aria-label={tr("totals")} className="grid grid-cols-1 gap-3 sm:grid-cols-3">
       {rows.map((t) => (
         <div key={t.currency} className="contents">
           <Stat
-            label="Available to spend"
-            value={formatMoney(t.spendableMinor, t.currency)}
-            note={`${plural(t.spendableCount, "available cash voucher", "available cash vouchers")}${
-              t.sharedCount > 0
-                ? `, including ${plural(t.sharedCount, "voucher", "vouchers")} shared with ${showsShared ? "you" : "these accounts"} (${formatMoney(t.sharedMinor, t.currency)})`
-                : ""
-            }. Not affected by the filters.`}
+            label={tr("availableToSpend")}
+            value={f.money(t.spendableMinor, t.currency)}
+            note={tr("availableNote", {
+              count: t.spendableCount,
+              shared:
+                t.sharedCount > 0
+                  ? tr("sharedPart", {
+                      count: t.sharedCount,
+                      who: showsShared ? "you" : "accounts",
+                      amount: f.money(t.sharedMinor, t.currency),
+                    })
+                  : "none",
+            })}
           />
           <Stat
-            label="Expiring within 30 days"
-            value={formatMoney(t.expiring30Minor, t.currency)}
-            note="The part of the amount available to spend that expires in the next 30 days."
+            label={tr("expiring30")}
+            value={f.money(t.expiring30Minor, t.currency)}
+            note={tr("expiring30Note")}
           />
           <Stat
-            label={filtered ? "Matching the filters" : "Vouchers in the list"}
-            value={plural(t.listCount, "voucher", "vouchers")}
+            label={filtered ? tr("matching") : tr("inList")}
+            value={tr("voucherCount", { count: t.listCount })}
             testId="list-count"
-            note="Every type and status in the list below (used up and expired too); the CSV export has the same rows."
+            note={tr("listNote")}
           />
         </div>
       ))}

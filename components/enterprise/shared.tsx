@@ -1,7 +1,7 @@
 "use client";
 
 import { FormError } from "@/components/ui/errors";
-import { describeError } from "@/lib/errors";
+import { useDescribeError } from "@/lib/errors";
 
 /** Shared bits of the enterprise and pool pages, in the console's house style. */
 export const control =
@@ -21,7 +21,8 @@ export function ErrorAlert({
   error: { message: string; data?: unknown } | null;
   onRetry?: () => void;
 }) {
-  return <FormError error={describeError(error)} onRetry={onRetry} />;
+  const describe = useDescribeError();
+  return <FormError error={describe(error)} onRetry={onRetry} />;
 }
 
 export function Done({ children }: { children: React.ReactNode }) {

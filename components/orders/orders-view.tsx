@@ -5,13 +5,15 @@ import { useMutation, useQuery, useQueryClient, useSuspenseQuery } from "@tansta
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { formatDate, formatDateTime, formatMoney, zoneLabel } from "@/lib/format";
+import { useTranslations } from "next-intl";
+import { useFormat } from "@/lib/use-format";
+import { useLabels } from "@/lib/use-labels";
 import { parseMoney, toDecimal } from "@/server/money";
 import { PAYMENT_TYPES, TRANSACTION_TYPES } from "@/server/vouchers/schema";
 import { PageNav, useCursorStack } from "@/components/ui/cursor-pages";
 import { Dialog } from "@/components/ui/dialog";
 import { FieldError, FormError, fieldProps } from "@/components/ui/errors";
-import { amountProblem, describeError } from "@/lib/errors";
+import { amountProblem, useDescribeError } from "@/lib/errors";
 import { useTRPC } from "@/trpc/client";
 
 const control = "mt-1 block w-full rounded border border-slate-300 bg-white px-2 py-1.5 text-sm";
@@ -19,23 +21,23 @@ const control = "mt-1 block w-full rounded border border-slate-300 bg-white px-2
 /** A small catalog purchase: product, payment type, transaction type, amount → the payment page. */
 export function NewOrderForm() {
   const trpc = useTRPC();
+  const t = useTranslations("orders");
+  const tf = useTranslations("forms");
+  const l = useLabels();
+  const describeError = useDescribeError();
   const router = useRouter();
   const { data: products } = useSuspenseQuery(trpc.catalog.products.queryOptions());
   const [amountError, setAmountError] = useState<string | null>(null);
   const create = useMutation(
     trpc.orders.create.mutationOptions({ onSuccess: (o) => router.push(`/orders/${o.id}/pay`) }),
   );
-  const problem = describeError(
-    create.error,
-    { amount: "Enter an amount, like 120.00." },
-    { amount: "Order amount" },
-  );
+  const problem = describeError(create.error, { amount: "orderAmountHint" }, { orderAmount: "amount" });
   const amountMessage = amountError ?? problem?.fields.amount;
   const submit = (form: HTMLFormElement) => {
     const f = new FormData(form);
     const amount = String(f.get("amount") ?? "");
     const bad = amountProblem(amount);
-    setAmountError(bad);
+    setAmountError(bad && tf(bad));
     if (bad) return;
     create.mutate({
       productCode: String(f.get("product")),
@@ -46,7 +48,7 @@ export function NewOrderForm() {
   };
   return (
     <form
-      aria-label="New order"
+      aria-label={t("newOrder")}
       noValidate
       className="grid grid-cols-1 gap-3 rounded border border-slate-200 bg-white p-3 sm:flex sm:flex-wrap sm:items-start"
       onSubmit={(e) => {
@@ -54,35 +56,39 @@ export function NewOrderForm() {
         submit(e.currentTarget);
       }}
     >
-      <h2 className="w-full text-lg font-semibold">Buy</h2>
+      <h2 className="w-full text-lg font-semibold">{t("buy")}</h2>
       <label className="text-sm">
-        Product
+        {t("product")}
         <select name="product" className={control}>
           {products.map((p) => (
             <option key={p.code} value={p.code}>
-              {p.name}
+              {l.product(p.code, p.name)}
             </option>
           ))}
         </select>
       </label>
       <label className="text-sm">
-        Payment Type
+        {t("paymentType")}
         <select name="paymentType" className={control}>
-          {PAYMENT_TYPES.map((t) => (
-            <option key={t}>{t}</option>
+          {PAYMENT_TYPES.map((v) => (
+            <option key={v} value={v}>
+              {l.paymentType(v)}
+            </option>
           ))}
         </select>
       </label>
       <label className="text-sm">
-        Transaction Type
+        {t("transactionType")}
         <select name="transactionType" className={control}>
-          {TRANSACTION_TYPES.map((t) => (
-            <option key={t}>{t}</option>
+          {TRANSACTION_TYPES.map((v) => (
+            <option key={v} value={v}>
+              {l.transactionType(v)}
+            </option>
           ))}
         </select>
       </label>
       <div className="text-sm sm:w-40">
-        <label htmlFor="order-amount">Order Amount (USD)</label>
+        <label htmlFor="order-amount">{t("orderAmount", { currency: "USD" })}</label>
         <input
           id="order-amount"
           name="amount"
@@ -99,7 +105,7 @@ export function NewOrderForm() {
         disabled={create.isPending}
         className="rounded bg-brand-700 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-60 sm:mt-5"
       >
-        Create order and pay
+        {t("createAndPay")}
       </button>
       <div className="w-full">
         <FormError error={problem} onRetry={() => create.reset()} />
@@ -108,8 +114,12 @@ export function NewOrderForm() {
   );
 }
 
-export function OrdersTable({ timeZone }: { timeZone: string }) {
+export function OrdersTable() {
   const trpc = useTRPC();
+  const t = useTranslations("orders");
+  const f = useFormat();
+  const l = useLabels();
+  const describeError = useDescribeError();
   const router = useRouter();
   const pages = useCursorStack();
   const cursor = pages.cursor;
@@ -138,46 +148,46 @@ export function OrdersTable({ timeZone }: { timeZone: string }) {
   return (
     <section aria-labelledby="orders-h" className="rounded border border-slate-200 bg-white">
       <h2 id="orders-h" className="p-4 text-lg font-semibold">
-        Your orders
+        {t("yourOrders")}
       </h2>
       <div className="px-4">
         <FormError error={describeError(renew.error)} onRetry={() => renew.reset()} />
         <FormError error={describeError(cancel.error)} onRetry={() => cancel.reset()} />
       </div>
-      <TableScroll label="Scrollable table of orders">
+      <TableScroll label={t("scrollTable")}>
         <table className="min-w-full text-left text-sm">
-          <caption className="sr-only">Orders, newest first, times in {zoneLabel(timeZone)}</caption>
+          <caption className="sr-only">{t("caption")}</caption>
           <thead className="bg-slate-100 text-xs uppercase text-slate-700">
             <tr>
               <th scope="col" className="px-3 py-2">
-                Order ID
+                {t("colId")}
               </th>
               <th scope="col" className="px-3 py-2">
-                Product
+                {t("colProduct")}
               </th>
               <th scope="col" className="px-3 py-2">
-                Type
+                {t("colType")}
               </th>
               <th scope="col" className="px-3 py-2 text-right">
-                Order Amount
+                {t("colAmount")}
               </th>
               <th scope="col" className="px-3 py-2">
-                Status
+                {t("colStatus")}
               </th>
               <th scope="col" className="px-3 py-2 text-right">
-                Voucher Deduction
+                {t("colVoucher")}
               </th>
               <th scope="col" className="px-3 py-2 text-right">
-                Cash Paid
+                {t("colCash")}
               </th>
               <th scope="col" className="px-3 py-2 text-right">
-                Invoiceable
+                {t("colInvoiceable")}
               </th>
               <th scope="col" className="px-3 py-2">
-                Created ({zoneLabel(timeZone)})
+                {t("colCreated")}
               </th>
               <th scope="col" className="px-3 py-2">
-                Actions
+                {t("colActions")}
               </th>
             </tr>
           </thead>
@@ -185,61 +195,58 @@ export function OrdersTable({ timeZone }: { timeZone: string }) {
             {page?.items.map((o) => (
               <tr key={o.id} className="border-t border-slate-100">
                 <td className="px-3 py-2 font-mono">{o.id}</td>
-                <td className="px-3 py-2">{o.productName}</td>
+                <td className="px-3 py-2">{l.product(o.productCode, o.productName)}</td>
                 <td className="px-3 py-2">
-                  {o.paymentType} · {o.transactionType}
+                  {l.paymentType(o.paymentType)} · {l.transactionType(o.transactionType)}
                 </td>
-                <td className="px-3 py-2 text-right tabular-nums">
-                  {formatMoney(o.amountMinor, o.currency)}
-                </td>
+                <td className="px-3 py-2 text-right tabular-nums">{f.money(o.amountMinor, o.currency)}</td>
                 <td className="px-3 py-2">
-                  {o.status}
+                  {l.orderStatus(o.status)}
                   {o.refundMinor > 0 && (
                     <span className="block text-xs text-slate-600">
-                      {formatMoney(o.refundMinor, o.currency)} refunded:{" "}
-                      {formatMoney(o.cashRefundedMinor, o.currency)} cash,{" "}
-                      {formatMoney(o.voucherReturnedMinor, o.currency)} to the voucher
+                      {t("refundedLine", {
+                        refund: f.money(o.refundMinor, o.currency),
+                        cash: f.money(o.cashRefundedMinor, o.currency),
+                        voucher: f.money(o.voucherReturnedMinor, o.currency),
+                      })}
                     </span>
                   )}
                 </td>
                 <td className="px-3 py-2 text-right tabular-nums">
                   {o.couponId ? (
                     <Link href={`/coupons/${o.couponId}`} className="text-blue-800 underline">
-                      {formatMoney(o.voucherMinor, o.currency)}
+                      {f.money(o.voucherMinor, o.currency)}
                     </Link>
                   ) : (
-                    formatMoney(o.voucherMinor, o.currency)
+                    f.money(o.voucherMinor, o.currency)
                   )}
                 </td>
-                <td className="px-3 py-2 text-right tabular-nums">{formatMoney(o.cashMinor, o.currency)}</td>
+                <td className="px-3 py-2 text-right tabular-nums">{f.money(o.cashMinor, o.currency)}</td>
                 <td className="px-3 py-2 text-right tabular-nums">
-                  {formatMoney(o.invoiceableMinor, o.currency)}
+                  {f.money(o.invoiceableMinor, o.currency)}
                 </td>
-                <td className="whitespace-nowrap px-3 py-2 tabular-nums">
-                  {formatDateTime(o.createdAt, timeZone)}
-                </td>
+                <td className="whitespace-nowrap px-3 py-2 tabular-nums">{f.dateTime(o.createdAt)}</td>
                 <td className="whitespace-nowrap px-3 py-2">
                   {o.status === "Pending Payment" && (
                     <Link
                       href={`/orders/${o.id}/pay`}
                       className="text-blue-800 underline"
-                      aria-label={`Pay order ${o.id}`}
+                      aria-label={t("payOrder", { id: o.id })}
                     >
-                      Pay
+                      {t("pay")}
                     </Link>
                   )}
                   {o.status === "Pending Payment" && (
                     <button
                       type="button"
                       className="ml-3 text-blue-800 underline disabled:opacity-60"
-                      aria-label={`Cancel order ${o.id}`}
+                      aria-label={t("cancelOrder", { id: o.id })}
                       disabled={cancel.isPending}
                       onClick={() => {
-                        if (window.confirm(`Cancel order ${o.id}? It can no longer be paid.`))
-                          cancel.mutate({ id: o.id });
+                        if (window.confirm(t("confirmCancel", { id: o.id }))) cancel.mutate({ id: o.id });
                       }}
                     >
-                      {cancel.isPending && cancel.variables?.id === o.id ? "Cancelling…" : "Cancel"}
+                      {cancel.isPending && cancel.variables?.id === o.id ? t("cancelling") : t("cancel")}
                     </button>
                   )}
                   {o.status === "Paid" &&
@@ -248,29 +255,29 @@ export function OrdersTable({ timeZone }: { timeZone: string }) {
                       <Link
                         href={`/orders/${pendingRenewal.get(o.id)}/pay`}
                         className="text-blue-800 underline"
-                        aria-label={`Pay the renewal of order ${o.id} (${pendingRenewal.get(o.id)})`}
+                        aria-label={t("payRenewalOf", { id: o.id, renewal: pendingRenewal.get(o.id) ?? "" })}
                       >
-                        Pay renewal
+                        {t("payRenewal")}
                       </Link>
                     ) : (
                       <button
                         type="button"
                         className="text-blue-800 underline disabled:opacity-60"
-                        aria-label={`Renew order ${o.id}`}
+                        aria-label={t("renewOrder", { id: o.id })}
                         disabled={renew.isPending}
                         onClick={() => renew.mutate({ id: o.id })}
                       >
-                        {renew.isPending && renew.variables?.id === o.id ? "Renewing…" : "Renew"}
+                        {renew.isPending && renew.variables?.id === o.id ? t("renewing") : t("renew")}
                       </button>
                     ))}
                   {o.status === "Paid" && (
                     <button
                       type="button"
                       className="ml-3 text-blue-800 underline"
-                      aria-label={`Unsubscribe order ${o.id}`}
+                      aria-label={t("unsubscribeOrder", { id: o.id })}
                       onClick={() => setUnsubscribing(o)}
                     >
-                      Unsubscribe
+                      {t("unsubscribe")}
                     </button>
                   )}
                 </td>
@@ -278,21 +285,18 @@ export function OrdersTable({ timeZone }: { timeZone: string }) {
             ))}
           </tbody>
         </table>
-        {page?.items.length === 0 && (
-          <p className="p-8 text-center text-sm">No orders yet. Buy something above.</p>
-        )}
+        {page?.items.length === 0 && <p className="p-8 text-center text-sm">{t("noOrders")}</p>}
         {page === undefined && (
           <p role="status" className="p-4 text-sm">
-            Loading…
+            {t("loadingShort")}
           </p>
         )}
       </TableScroll>
-      <PageNav label="Order pages" pages={pages} nextCursor={page?.nextCursor} />
+      <PageNav label={t("orderPages")} pages={pages} nextCursor={page?.nextCursor} />
       {unsubscribing && (
         <UnsubscribeDialog
           key={unsubscribing.id}
           order={unsubscribing}
-          timeZone={timeZone}
           onClose={() => setUnsubscribing(null)}
         />
       )}
@@ -316,16 +320,12 @@ type RefundableOrder = {
  * default), then the split it would make (cash back; voucher part returned or not, under which
  * dated rule), then a second confirmation. The refund re-judges it all in its own transaction.
  */
-function UnsubscribeDialog({
-  order,
-  timeZone,
-  onClose,
-}: {
-  order: RefundableOrder;
-  timeZone: string;
-  onClose: () => void;
-}) {
+function UnsubscribeDialog({ order, onClose }: { order: RefundableOrder; onClose: () => void }) {
   const trpc = useTRPC();
+  const t = useTranslations("orders");
+  const tf = useTranslations("forms");
+  const f = useFormat();
+  const describeError = useDescribeError();
   const queryClient = useQueryClient();
   const [key] = useState(() => crypto.randomUUID());
   const remainder = order.amountMinor - order.refundMinor;
@@ -346,49 +346,52 @@ function UnsubscribeDialog({
     }),
   );
   const done = refund.data;
-  const money = (m: number) => formatMoney(m, order.currency);
-  const previewProblem = describeError(preview.error, {}, { amount: "Refund amount" });
-  const refundProblem = describeError(refund.error, {}, { amount: "Refund amount" });
+  const money = (m: number) => f.money(m, order.currency);
+  const previewProblem = describeError(preview.error, {}, { refund: "amount" });
+  const refundProblem = describeError(refund.error, {}, { refund: "amount" });
   const fieldMessage = amountError ?? previewProblem?.fields.amount ?? refundProblem?.fields.amount;
   const p = preview.data;
   const review = () => {
-    let bad = amountProblem(amount);
-    if (!bad && parseMoney(amount) > remainder)
-      bad = `Enter at most ${money(remainder)}, the amount you can still get back.`;
+    const problem = amountProblem(amount);
+    let bad = problem && tf(problem);
+    if (!bad && parseMoney(amount) > remainder) bad = t("atMostRemainder", { amount: money(remainder) });
     setAmountError(bad);
     if (!bad) setReviewing(amount.trim());
   };
 
   return (
-    <Dialog title={`Unsubscribe order ${order.id}`} open onClose={onClose}>
+    <Dialog title={t("dialogTitle", { id: order.id })} open onClose={onClose}>
       <p>
-        Paid {money(order.amountMinor)}: {money(order.voucherMinor)} by voucher
-        {order.couponId ? ` ${order.couponId}` : ""} and {money(order.cashMinor)} in cash. A refund is split
-        in the same proportion. An order is unsubscribed once.
+        {t("paidSplit", {
+          amount: money(order.amountMinor),
+          voucher: money(order.voucherMinor),
+          couponId: order.couponId ?? "none",
+          cash: money(order.cashMinor),
+        })}
       </p>
       {done ? (
         <>
           <p role="status" className="rounded border border-green-200 bg-green-50 p-2 text-green-900">
-            Refunded {money(done.refundMinor)}: {money(done.cashRefundedMinor)} in cash,{" "}
-            {money(done.voucherReturnedMinor)}{" "}
-            {done.returnedTo === "pool" ? "to the Coupon Quota Pool" : "back to the voucher"}
-            {done.voucherForfeitedMinor > 0
-              ? `; ${money(done.voucherForfeitedMinor)} of the voucher part is not returned`
-              : ""}
-            .
+            {t("refundedDone", {
+              refund: money(done.refundMinor),
+              cash: money(done.cashRefundedMinor),
+              voucher: money(done.voucherReturnedMinor),
+              to: done.returnedTo === "pool" ? "pool" : "voucher",
+              forfeited: done.voucherForfeitedMinor > 0 ? money(done.voucherForfeitedMinor) : "none",
+            })}
           </p>
           <button
             type="button"
             className="rounded bg-slate-800 px-3 py-1.5 font-medium text-white"
             onClick={onClose}
           >
-            Close
+            {t("close")}
           </button>
         </>
       ) : reviewing === null || (!p && !preview.isFetching) ? (
         <form
           noValidate
-          aria-label="Choose the refund amount"
+          aria-label={t("chooseAmount")}
           className="space-y-3"
           onSubmit={(e) => {
             e.preventDefault();
@@ -397,7 +400,7 @@ function UnsubscribeDialog({
         >
           <div>
             <label htmlFor="refund-amount" className="block font-medium">
-              Refund amount ({order.currency})
+              {t("refundAmount", { currency: order.currency })}
             </label>
             <input
               id="refund-amount"
@@ -412,51 +415,56 @@ function UnsubscribeDialog({
               {...fieldProps("refund-amount", fieldMessage)}
             />
             <FieldError id="refund-amount-error" message={fieldMessage} />
-            <p className="mt-1 text-xs text-slate-600">Up to {money(remainder)}.</p>
+            <p className="mt-1 text-xs text-slate-600">{t("upTo", { amount: money(remainder) })}</p>
           </div>
           {!previewProblem?.fields.amount && (
             <FormError error={previewProblem} onRetry={() => void preview.refetch()} />
           )}
           <div className="flex flex-wrap gap-3">
             <button type="submit" className="rounded bg-blue-700 px-3 py-1.5 font-medium text-white">
-              Review refund
+              {t("reviewRefund")}
             </button>
             <button type="button" className="rounded border border-slate-300 px-3 py-1.5" onClick={onClose}>
-              Cancel
+              {t("cancel")}
             </button>
           </div>
         </form>
       ) : !p ? (
-        <p role="status">Working out the refund…</p>
+        <p role="status">{t("workingOut")}</p>
       ) : (
         <div className="space-y-3">
           <dl
-            aria-label="Refund split"
+            aria-label={t("refundSplit")}
             className="grid grid-cols-[1fr_auto] gap-x-4 gap-y-1 rounded border border-slate-200 p-3"
           >
-            <dt>Refund</dt>
+            <dt>{t("refund")}</dt>
             <dd className="text-right font-medium tabular-nums">{money(p.refundMinor)}</dd>
-            <dt>Cash back to you</dt>
+            <dt>{t("cashBack")}</dt>
             <dd className="text-right tabular-nums">{money(p.cashMinor)}</dd>
             <dt>
               {p.returnedTo === "pool"
-                ? "Voucher part, back to the Coupon Quota Pool"
-                : `Voucher part, back to ${p.couponId ?? "the voucher"}`}
+                ? t("voucherBackPool")
+                : p.couponId
+                  ? t("voucherBackTo", { couponId: p.couponId })
+                  : t("voucherBack")}
             </dt>
             <dd className="text-right tabular-nums">{money(p.voucherReturnedMinor)}</dd>
             {p.voucherForfeitedMinor > 0 && (
               <>
-                <dt>Voucher part not returned</dt>
+                <dt>{t("voucherNotReturned")}</dt>
                 <dd className="text-right tabular-nums">{money(p.voucherForfeitedMinor)}</dd>
               </>
             )}
           </dl>
           <p className="text-slate-700">
             {p.rule
-              ? `Rule in force since ${formatDate(p.rule.effectiveFrom, timeZone)}: ${p.rule.description}`
+              ? t("ruleSince", {
+                  date: f.dateTime(p.rule.effectiveFrom),
+                  rule: t("ruleText", { kind: p.kind, mode: p.rule.mode }),
+                })
               : p.kind === "pay_as_you_go"
-                ? "Pay-as-you-go orders get the cash part back only; the voucher part is not returned."
-                : "No refund rule covers this order: only the cash part is refunded."}
+                ? t("paygNoReturn")
+                : t("noRule")}
           </p>
           <FormError error={refundProblem?.message ? refundProblem : null} onRetry={() => refund.reset()} />
           <div className="flex flex-wrap gap-3">
@@ -466,14 +474,14 @@ function UnsubscribeDialog({
               className="rounded bg-blue-700 px-3 py-1.5 font-medium text-white disabled:opacity-60"
               onClick={() => refund.mutate({ orderId: order.id, amount: reviewing, idempotencyKey: key })}
             >
-              {refund.isPending ? "Refunding…" : `Confirm refund of ${money(p.refundMinor)}`}
+              {refund.isPending ? t("refunding") : t("confirmRefund", { amount: money(p.refundMinor) })}
             </button>
             <button
               type="button"
               className="rounded border border-slate-300 px-3 py-1.5"
               onClick={() => setReviewing(null)}
             >
-              Change amount
+              {t("changeAmount")}
             </button>
           </div>
         </div>

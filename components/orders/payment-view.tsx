@@ -3,11 +3,12 @@
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useTranslations } from "next-intl";
 import { useMemo, useState } from "react";
 import { FormError } from "@/components/ui/errors";
-import { describeError } from "@/lib/errors";
-import { formatDate, formatMoney, formatValidity } from "@/lib/format";
+import { useTranslations } from "next-intl";
+import { useDescribeError } from "@/lib/errors";
+import { useFormat } from "@/lib/use-format";
+import { useLabels } from "@/lib/use-labels";
 import { useTRPC } from "@/trpc/client";
 
 const SOON_MS = 7 * 24 * 60 * 60 * 1000;
@@ -38,47 +39,37 @@ type Unavailable = {
   reasons: { code: string; text: string }[];
 };
 
-/**
- * What would make the voucher apply, in words (R-MATCH-3): the products it covers, its limit on
- * order amount, its dates, the transaction types it allows.
- */
-export function reasonText(
-  code: string,
-  v: Unavailable,
-  order: Order,
-  names: ReadonlyMap<string, string>,
-  timeZone: string,
-  fallback: string,
-): string {
-  const list = (xs: string[]) => xs.map((c) => names.get(c) ?? c).join(", ");
-  switch (code) {
-    case "DISCOUNT_COUPON":
-      return "A discount coupon takes a percentage off when an order is placed; it cannot pay an order.";
-    case "RECLAIMED":
-      return "Reclaimed to the enterprise's quota pool: it can no longer be used.";
-    case "EXPIRED":
-      return `Expired on ${formatDate(new Date(Date.parse(v.expiresAt) - 1000).toISOString(), timeZone)}.`;
-    case "NOT_YET_EFFECTIVE":
-      return `Usable from ${formatDate(v.effectiveFrom, timeZone)}.`;
-    case "USED_UP":
-      return "No balance left.";
-    case "CURRENCY_MISMATCH":
-      return `In ${v.currency}; this order is in ${order.currency}.`;
-    case "PRODUCT_EXCLUDED_FROM_GENERAL":
-      return `${order.productName} is excluded from general vouchers: only a voucher that names ${order.productName} applies.`;
-    case "PRODUCT_NOT_COVERED":
-      return `Covers ${list(v.commodities)} only; this order is for ${order.productName}.`;
-    case "SCOPE_NOT_COVERED":
-      return `Applies to ${v.scopes.join(", ")} only; this order is a ${order.transactionType}.`;
-    case "PAYMENT_TYPE_NOT_COVERED":
-      return `Does not cover ${order.paymentType} orders.`;
-    case "BELOW_MIN_ORDER":
-      return `Applies to orders of ${formatMoney(v.minOrderMinor, v.currency)} or more; this order is ${formatMoney(order.amountMinor, order.currency)}.`;
-    case "NOT_USABLE_BY_ACCOUNT":
-      return "Not issued to or shared with this account.";
-    default:
-      return `${fallback}.`;
-  }
+/** What would make the voucher apply, in words (R-MATCH-3), from the `payment.reason` catalog. */
+function useReasonText(order: Order, names: ReadonlyMap<string, string>) {
+  const t = useTranslations("payment.reason");
+  const f = useFormat();
+  const l = useLabels();
+  return (code: string, v: Unavailable, fallback: string): string => {
+    const product = l.product(order.productCode, order.productName);
+    switch (code) {
+      case "EXPIRED":
+        return t(code, { date: f.dateTime(new Date(Date.parse(v.expiresAt) - 1000).toISOString()) });
+      case "NOT_YET_EFFECTIVE":
+        return t(code, { date: f.dateTime(v.effectiveFrom) });
+      case "CURRENCY_MISMATCH":
+        return t(code, { currency: v.currency, orderCurrency: order.currency });
+      case "PRODUCT_EXCLUDED_FROM_GENERAL":
+        return t(code, { product });
+      case "PRODUCT_NOT_COVERED":
+        return t(code, { products: l.commodities(v.commodities, names), product });
+      case "SCOPE_NOT_COVERED":
+        return t(code, { scopes: l.scopes(v.scopes), type: l.transactionType(order.transactionType) });
+      case "PAYMENT_TYPE_NOT_COVERED":
+        return t(code, { paymentType: l.paymentType(order.paymentType) });
+      case "BELOW_MIN_ORDER":
+        return t(code, {
+          min: f.money(v.minOrderMinor, v.currency),
+          amount: f.money(order.amountMinor, order.currency),
+        });
+      default:
+        return t.has(code) ? t(code) : `${fallback}.`;
+    }
+  };
 }
 
 /**
@@ -89,9 +80,13 @@ export function reasonText(
  * idempotency key per choice: a double click or a retry pays once. When the chosen voucher changed
  * underneath, the choice is kept, its new deduction shown, and the user confirms again.
  */
-export function PaymentView({ id, timeZone }: { id: string; timeZone: string }) {
+export function PaymentView({ id }: { id: string }) {
   const forecastText = useTranslations("forecast");
   const trpc = useTRPC();
+  const t = useTranslations("payment");
+  const f = useFormat();
+  const l = useLabels();
+  const describeError = useDescribeError();
   const queryClient = useQueryClient();
   const router = useRouter();
   const pathname = usePathname();
@@ -101,6 +96,7 @@ export function PaymentView({ id, timeZone }: { id: string; timeZone: string }) 
   const { data: products } = useSuspenseQuery(trpc.catalog.products.queryOptions());
   const names = useMemo(() => new Map(products.map((p) => [p.code, p.name])), [products]);
   const { order } = data;
+  const reasonText = useReasonText(order, names);
   const [choice, setChoice] = useState<string | null>(() => search.get("voucher"));
   const selected = choice ?? data.defaultVoucherId ?? NONE;
   const voucher = data.applicable.find((v) => v.id === selected) ?? null;
@@ -156,22 +152,22 @@ export function PaymentView({ id, timeZone }: { id: string; timeZone: string }) 
     return (
       <section aria-labelledby="paid-h" className="max-w-2xl rounded border border-green-200 bg-green-50 p-6">
         <h2 id="paid-h" className="text-lg font-semibold text-green-900">
-          Order {order.id} is paid
+          {t("paidTitle", { id: order.id })}
         </h2>
         <dl className="mt-3 grid grid-cols-2 gap-2 text-sm">
-          <dt>Voucher Deduction</dt>
-          <dd className="text-right tabular-nums">{formatMoney(paid.voucherMinor, order.currency)}</dd>
-          <dt>Cash Paid</dt>
-          <dd className="text-right tabular-nums">{formatMoney(paid.cashMinor, order.currency)}</dd>
+          <dt>{t("voucherDeduction")}</dt>
+          <dd className="text-right tabular-nums">{f.money(paid.voucherMinor, order.currency)}</dd>
+          <dt>{t("cashPaid")}</dt>
+          <dd className="text-right tabular-nums">{f.money(paid.cashMinor, order.currency)}</dd>
         </dl>
         <p className="mt-4 flex flex-wrap gap-4 text-sm">
           {paid.couponId && (
             <Link href={`/coupons/${paid.couponId}`} className="text-blue-800 underline">
-              See the deduction on {paid.couponId}
+              {t("seeDeduction", { id: paid.couponId })}
             </Link>
           )}
           <Link href="/orders" className="text-blue-800 underline">
-            Back to Orders
+            {t("backToOrders")}
           </Link>
         </p>
       </section>
@@ -181,12 +177,12 @@ export function PaymentView({ id, timeZone }: { id: string; timeZone: string }) 
     return (
       <section aria-labelledby="closed-h" className="max-w-2xl rounded border border-slate-200 bg-white p-6">
         <h2 id="closed-h" className="text-lg font-semibold">
-          Order {order.id} is {order.status.toLowerCase()}
+          {t("closedTitle", { id: order.id, status: l.orderStatus(order.status) })}
         </h2>
         <p className="mt-2 text-sm">
-          There is nothing to pay.{" "}
+          {t("nothingToPay")}{" "}
           <Link href="/orders" className="text-blue-800 underline">
-            Back to Orders
+            {t("backToOrders")}
           </Link>
         </p>
       </section>
@@ -215,7 +211,7 @@ export function PaymentView({ id, timeZone }: { id: string; timeZone: string }) 
         <span className="break-all font-mono font-medium">{v.id}</span>
         {badge && <span className="ml-2 rounded bg-slate-800 px-1.5 py-0.5 text-xs text-white">{badge}</span>}
         {v.shared && (
-          <span className="ml-2 rounded bg-blue-50 px-1.5 py-0.5 text-xs text-blue-900">Shared</span>
+          <span className="ml-2 rounded bg-blue-50 px-1.5 py-0.5 text-xs text-blue-900">{t("shared")}</span>
         )}
         {expiresSoon(v.expiresAt, data.evaluatedAt) && (
           // A hint only: the default stays the priority rule's (R-MATCH-4); issue 12.
@@ -224,13 +220,20 @@ export function PaymentView({ id, timeZone }: { id: string; timeZone: string }) 
           </span>
         )}
         <span className="block text-slate-700">
-          Balance {formatMoney(v.balanceMinor, v.currency)} · valid{" "}
-          {formatValidity(v.effectiveFrom, v.expiresAt, timeZone)}
-          {v.description && ` · ${v.description}`}
+          {t("optionLine", {
+            balance: f.money(v.balanceMinor, v.currency),
+            validity: f.validity(v.effectiveFrom, v.expiresAt),
+          })}
+          {v.description && (
+            <>
+              {" · "}
+              <span translate="no">{v.description}</span>
+            </>
+          )}
         </span>
       </span>
       <span className="whitespace-nowrap font-medium tabular-nums">
-        −{formatMoney(v.deductionMinor, v.currency)}
+        −{f.money(v.deductionMinor, v.currency)}
       </span>
     </label>
   );
@@ -240,46 +243,45 @@ export function PaymentView({ id, timeZone }: { id: string; timeZone: string }) 
       <div className="min-w-0 space-y-6 lg:col-span-2">
         <section aria-labelledby="order-h" className="rounded border border-slate-200 bg-white p-4">
           <h2 id="order-h" className="text-lg font-semibold">
-            Order information
+            {t("orderInfo")}
           </h2>
           <dl className="mt-3 grid grid-cols-1 gap-2 text-sm sm:grid-cols-2 md:grid-cols-4">
             <div>
-              <dt className="text-slate-600">Product</dt>
-              <dd className="font-medium break-words">{order.productName}</dd>
+              <dt className="text-slate-600">{t("product")}</dt>
+              <dd className="font-medium break-words">{l.product(order.productCode, order.productName)}</dd>
             </div>
             <div>
-              <dt className="text-slate-600">Payment Type</dt>
-              <dd className="font-medium">{order.paymentType}</dd>
+              <dt className="text-slate-600">{t("paymentType")}</dt>
+              <dd className="font-medium">{l.paymentType(order.paymentType)}</dd>
             </div>
             <div>
-              <dt className="text-slate-600">Transaction Type</dt>
-              <dd className="font-medium">{order.transactionType}</dd>
+              <dt className="text-slate-600">{t("transactionType")}</dt>
+              <dd className="font-medium">{l.transactionType(order.transactionType)}</dd>
             </div>
             <div>
-              <dt className="text-slate-600">Order Amount</dt>
-              <dd className="font-medium tabular-nums">{formatMoney(order.amountMinor, order.currency)}</dd>
+              <dt className="text-slate-600">{t("orderAmount")}</dt>
+              <dd className="font-medium tabular-nums">{f.money(order.amountMinor, order.currency)}</dd>
             </div>
           </dl>
         </section>
 
         <fieldset className="min-w-0 rounded border border-slate-200 bg-white p-4">
-          <legend className="px-1 text-lg font-semibold">Vouchers</legend>
+          <legend className="px-1 text-lg font-semibold">{t("vouchers")}</legend>
           <p className="text-sm text-slate-700">
             {data.applicableCount === 0
-              ? "None of your vouchers applies to this order."
-              : `${data.applicableCount} applicable voucher${data.applicableCount === 1 ? "" : "s"}. We recommend the one with the largest balance; on a tie, the one that expires first, then the one issued first. One voucher per order.`}
+              ? t("noneApplies")
+              : t("applicableIntro", { count: data.applicableCount })}
           </p>
           {lost && (
             <p
               role="alert"
               className="mt-3 rounded border border-amber-300 bg-amber-50 p-2 text-sm text-amber-950"
             >
-              {selected} can no longer be used on this order. Choose another voucher or pay without one;
-              nothing was charged.
+              {t("lost", { id: selected })}
             </p>
           )}
           <div className="mt-3 space-y-2">
-            {recommended && option(recommended, "Recommended")}
+            {recommended && option(recommended, t("recommended"))}
             <label
               className={`flex cursor-pointer items-center gap-3 rounded border p-3 text-sm ${selected === NONE ? "border-brand-700 bg-orange-50" : "border-slate-200"}`}
             >
@@ -290,7 +292,7 @@ export function PaymentView({ id, timeZone }: { id: string; timeZone: string }) 
                 checked={selected === NONE}
                 onChange={() => choose(NONE)}
               />
-              Do not use a voucher
+              {t("noVoucher")}
             </label>
             {visibleOthers.map((v) => option(v))}
           </div>
@@ -300,27 +302,27 @@ export function PaymentView({ id, timeZone }: { id: string; timeZone: string }) 
               className="mt-3 rounded border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-100"
               onClick={() => setShowAll(true)}
             >
-              Show all {data.applicable.length} applicable vouchers
+              {t("showAll", { count: data.applicable.length })}
             </button>
           )}
           {data.applicableCount > data.applicable.length && showAll && (
             <p className="mt-1 text-sm text-slate-600">
-              Showing the first {data.applicable.length} of {data.applicableCount} by priority.
+              {t("showingFirst", { shown: data.applicable.length, count: data.applicableCount })}
             </p>
           )}
           {data.unavailableCount > 0 && (
             <details className="mt-4 text-sm">
               <summary className="cursor-pointer font-medium">
-                Unavailable vouchers ({data.unavailableCount})
+                {t("unavailable", { count: data.unavailableCount })}
               </summary>
               <ul className="mt-2 divide-y divide-slate-100">
                 {data.unavailable.map((v) => (
                   <li key={v.id} className="py-2">
-                    <span className="font-mono">{v.id}</span> · balance{" "}
-                    {formatMoney(v.balanceMinor, v.currency)}
+                    <span className="font-mono">{v.id}</span> ·{" "}
+                    {t("unavailableBalance", { amount: f.money(v.balanceMinor, v.currency) })}
                     <ul className="mt-0.5 text-slate-700">
                       {v.reasons.map((r) => (
-                        <li key={r.code}>{reasonText(r.code, v, order, names, timeZone, r.text)}</li>
+                        <li key={r.code}>{reasonText(r.code, v, r.text)}</li>
                       ))}
                     </ul>
                   </li>
@@ -328,7 +330,7 @@ export function PaymentView({ id, timeZone }: { id: string; timeZone: string }) 
               </ul>
               {data.unavailableCount > data.unavailable.length && (
                 <p className="mt-1 text-slate-600">
-                  Showing {data.unavailable.length} of {data.unavailableCount}.
+                  {t("showingOf", { shown: data.unavailable.length, count: data.unavailableCount })}
                 </p>
               )}
             </details>
@@ -342,23 +344,23 @@ export function PaymentView({ id, timeZone }: { id: string; timeZone: string }) 
         className="sticky bottom-0 z-10 -mx-4 h-fit border-t border-slate-200 bg-white p-4 shadow-[0_-4px_12px_rgba(0,0,0,0.08)] md:-mx-0 lg:top-4 lg:bottom-auto lg:rounded lg:border lg:shadow-none"
       >
         <h2 id="due-h" className="text-lg font-semibold max-lg:sr-only">
-          Summary
+          {t("summary")}
         </h2>
         <dl className="space-y-1 text-sm lg:mt-3 lg:space-y-2">
           <div className="flex justify-between max-lg:hidden">
-            <dt>Order Amount</dt>
-            <dd className="tabular-nums">{formatMoney(order.amountMinor, order.currency)}</dd>
+            <dt>{t("orderAmount")}</dt>
+            <dd className="tabular-nums">{f.money(order.amountMinor, order.currency)}</dd>
           </div>
           <div className="flex justify-between">
-            <dt>Voucher Deduction{voucher ? ` (${voucher.id})` : ""}</dt>
+            <dt>{voucher ? t("voucherDeductionOf", { id: voucher.id }) : t("voucherDeduction")}</dt>
             <dd className="tabular-nums" data-testid="deduction">
-              −{formatMoney(deduction, order.currency)}
+              −{f.money(deduction, order.currency)}
             </dd>
           </div>
           <div className="flex justify-between border-t border-slate-200 pt-1 text-base font-semibold lg:pt-2">
-            <dt>Amount Due</dt>
+            <dt>{t("amountDue")}</dt>
             <dd className="tabular-nums" data-testid="amount-due" aria-live="polite">
-              {formatMoney(order.amountMinor - deduction, order.currency)}
+              {f.money(order.amountMinor - deduction, order.currency)}
             </dd>
           </div>
         </dl>
@@ -367,10 +369,11 @@ export function PaymentView({ id, timeZone }: { id: string; timeZone: string }) 
             role="alert"
             className="mt-3 rounded border border-amber-300 bg-amber-50 p-2 text-sm text-amber-950"
           >
-            The balance of {changed.voucherId} changed since you opened this page. It now deducts{" "}
-            {formatMoney(changedVoucher.deductionMinor, order.currency)} instead of{" "}
-            {formatMoney(changed.wasMinor, order.currency)}. Nothing was charged: check the amount due and
-            press Confirm and pay again.
+            {t("changed", {
+              id: changed.voucherId,
+              now: f.money(changedVoucher.deductionMinor, order.currency),
+              was: f.money(changed.wasMinor, order.currency),
+            })}
           </p>
         )}
         {payError && !(changed && (changedVoucher || lost)) && (
@@ -382,11 +385,9 @@ export function PaymentView({ id, timeZone }: { id: string; timeZone: string }) 
           className="mt-3 w-full rounded bg-brand-700 px-4 py-2 font-medium text-white disabled:opacity-60 lg:mt-4"
           onClick={confirm}
         >
-          {pay.isPending ? "Paying…" : "Confirm and pay"}
+          {pay.isPending ? t("paying") : t("confirmPay")}
         </button>
-        <p className="mt-2 text-xs text-slate-600 max-lg:hidden">
-          The voucher is checked again when you confirm. The cash part is invoiceable.
-        </p>
+        <p className="mt-2 text-xs text-slate-600 max-lg:hidden">{t("checkedAgain")}</p>
       </section>
     </div>
   );

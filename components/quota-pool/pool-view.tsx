@@ -20,15 +20,18 @@ import {
   th,
 } from "@/components/enterprise/shared";
 import { StatusBadge } from "@/components/ui/status-badge";
-import { formatMoney, formatValidity } from "@/lib/format";
+import { useTranslations } from "next-intl";
+import { isoDay } from "@/lib/format";
+import { useFormat } from "@/lib/use-format";
 import type { PAYMENT_TYPES, TRANSACTION_TYPES } from "@/server/vouchers/schema";
 import { ApplicabilityFields } from "@/components/coupons/applicability-fields";
 import { FieldError, FormError, fieldProps } from "@/components/ui/errors";
-import { describeError } from "@/lib/errors";
-import { VOUCHER_FIELD_HINTS, VOUCHER_FIELD_LABELS, voucherFormProblems } from "@/lib/voucher-form";
+import { useDescribeError } from "@/lib/errors";
+import { VOUCHER_FIELD_HINTS, VOUCHER_FIELD_OF, voucherFormProblems } from "@/lib/voucher-form";
 import { useTRPC } from "@/trpc/client";
 
-const day = (n: number) => new Date(Date.now() + 8 * 3600_000 + n * 86_400_000).toISOString().slice(0, 10);
+/** A day n days from today in the user's zone, where typed days are read (R-TZ-1). */
+const day = (n: number, timeZone: string) => isoDay(new Date(Date.now() + n * 86_400_000), timeZone);
 
 function useInvalidatePool() {
   const trpc = useTRPC();
@@ -45,12 +48,14 @@ function useInvalidatePool() {
 /** Funds and where they came from (R-POOL-1). */
 export function PoolSummary() {
   const trpc = useTRPC();
+  const t = useTranslations("pool");
+  const f = useFormat();
   const { data: o } = useSuspenseQuery(trpc.quotaPool.overview.queryOptions());
   const items: [string, number, string][] = [
-    ["Pool funds", o.fundsMinor, "pool-funds"],
-    ["Moved in", o.movedInMinor, "moved-in"],
-    ["Generated", o.generatedMinor, "generated"],
-    ["Reclaimed", o.reclaimedMinor, "reclaimed"],
+    [t("funds"), o.fundsMinor, "pool-funds"],
+    [t("movedIn"), o.movedInMinor, "moved-in"],
+    [t("generated"), o.generatedMinor, "generated"],
+    [t("reclaimed"), o.reclaimedMinor, "reclaimed"],
   ];
   return (
     <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4">
@@ -58,7 +63,7 @@ export function PoolSummary() {
         <div key={id} className="rounded border border-slate-200 bg-white p-3">
           <dt className="text-xs uppercase text-slate-600">{label}</dt>
           <dd className="text-xl font-semibold tabular-nums" data-testid={id}>
-            {formatMoney(value, o.currency)}
+            {f.money(value, o.currency)}
           </dd>
         </div>
       ))}
@@ -69,6 +74,8 @@ export function PoolSummary() {
 /** R-POOL-1: move an acquired voucher's whole balance into the pool. */
 export function MoveInForm() {
   const trpc = useTRPC();
+  const t = useTranslations("pool");
+  const f = useFormat();
   const invalidate = useInvalidatePool();
   const { data: movable } = useSuspenseQuery(trpc.quotaPool.movable.queryOptions());
   const [key, setKey] = useState(() => crypto.randomUUID());
@@ -81,14 +88,12 @@ export function MoveInForm() {
     }),
   );
   return (
-    <Section title="Move a voucher into the pool" id="move-in">
+    <Section title={t("moveTitle")} id="move-in">
       {movable.length === 0 ? (
-        <p className="text-sm text-slate-700">
-          The financial account has no available cash voucher to move in.
-        </p>
+        <p className="text-sm text-slate-700">{t("noMovable")}</p>
       ) : (
         <form
-          aria-label="Move a voucher into the pool"
+          aria-label={t("moveTitle")}
           className="grid grid-cols-1 gap-3 sm:flex sm:flex-wrap sm:items-end"
           onSubmit={(e) => {
             e.preventDefault();
@@ -99,26 +104,28 @@ export function MoveInForm() {
           }}
         >
           <label className="min-w-0 text-sm">
-            Voucher to move in (its whole balance)
+            {t("voucherToMove")}
             <select name="couponId" className={control} onChange={() => setKey(crypto.randomUUID())}>
               {movable.map((v) => (
                 <option key={v.id} value={v.id}>
-                  {v.id} · {formatMoney(v.balanceMinor, v.currency)}
+                  {v.id} · {f.money(v.balanceMinor, v.currency)}
                   {v.description ? ` · ${v.description}` : ""}
                 </option>
               ))}
             </select>
           </label>
           <button type="submit" className={primary} disabled={move.isPending}>
-            {move.isPending ? "Moving…" : "Move into pool"}
+            {move.isPending ? t("moving") : t("moveIn")}
           </button>
         </form>
       )}
       <ErrorAlert error={move.error} />
       {move.data && (
         <Done>
-          Moved {move.data.couponId} into the pool. Funds are now{" "}
-          {formatMoney(move.data.fundsAfterMinor, movable[0]?.currency ?? "USD")}.
+          {t("moved", {
+            id: move.data.couponId,
+            funds: f.money(move.data.fundsAfterMinor, movable[0]?.currency ?? "USD"),
+          })}
         </Done>
       )}
     </Section>
@@ -128,6 +135,11 @@ export function MoveInForm() {
 /** R-POOL-2 (and R-POOL-3 at once): custom vouchers from the pool. One idempotency key per form fill. */
 export function GenerateForm() {
   const trpc = useTRPC();
+  const t = useTranslations("pool");
+  const tv = useTranslations("voucherForm");
+  const tf = useTranslations("forms");
+  const fmt = useFormat();
+  const describeError = useDescribeError();
   const invalidate = useInvalidatePool();
   const { data: o } = useSuspenseQuery(trpc.quotaPool.overview.queryOptions());
   const { data: products } = useSuspenseQuery(trpc.catalog.products.queryOptions());
@@ -141,14 +153,17 @@ export function GenerateForm() {
     }),
   );
   const [problems, setProblems] = useState<Record<string, string>>({});
-  const server = describeError(gen.error, VOUCHER_FIELD_HINTS, VOUCHER_FIELD_LABELS);
-  const errors = { ...(server?.fields ?? {}), ...problems };
+  const server = describeError(gen.error, VOUCHER_FIELD_HINTS, VOUCHER_FIELD_OF);
+  const errors: Record<string, string> = {
+    ...(server?.fields ?? {}),
+    ...Object.fromEntries(Object.entries(problems).map(([k, v]) => [k, tf.has(v) ? tf(v) : v])),
+  };
   const field = (name: string) => ({ id: `gen-${name}`, ...fieldProps(`gen-${name}`, errors[name]) });
   const input = "mt-1 block w-full rounded border border-slate-300 bg-white px-2 py-1.5 text-sm";
   return (
-    <Section title="Generate vouchers" id="generate">
+    <Section title={t("generateTitle")} id="generate">
       <form
-        aria-label="Generate vouchers"
+        aria-label={t("generateTitle")}
         noValidate
         className="space-y-4"
         onSubmit={(e) => {
@@ -178,12 +193,12 @@ export function GenerateForm() {
       >
         <div className="grid grid-cols-1 gap-4 sm:grid-cols-3">
           <div className="text-sm">
-            <label htmlFor="gen-amount">Amount per voucher ({o.currency})</label>
+            <label htmlFor="gen-amount">{t("amountPer", { currency: o.currency })}</label>
             <input name="amount" inputMode="decimal" className={input} {...field("amount")} />
             <FieldError id="gen-amount-error" message={errors.amount} />
           </div>
           <div className="text-sm">
-            <label htmlFor="gen-quantity">Quantity</label>
+            <label htmlFor="gen-quantity">{t("quantity")}</label>
             <input
               name="quantity"
               inputMode="numeric"
@@ -194,7 +209,7 @@ export function GenerateForm() {
             <FieldError id="gen-quantity-error" message={errors.quantity} />
           </div>
           <div className="text-sm">
-            <label htmlFor="gen-minOrder">Limit on order amount (0 = none)</label>
+            <label htmlFor="gen-minOrder">{tv("minOrder")}</label>
             <input
               name="minOrder"
               defaultValue="0"
@@ -205,66 +220,72 @@ export function GenerateForm() {
             <FieldError id="gen-minOrder-error" message={errors.minOrder} />
           </div>
           <div className="text-sm">
-            <label htmlFor="gen-effectiveFrom">Effective from (UTC+8)</label>
+            <label htmlFor="gen-effectiveFrom">{tv("effectiveFrom", { zone: fmt.timeZone })}</label>
             <input
               name="effectiveFrom"
               type="date"
-              defaultValue={day(0)}
+              defaultValue={day(0, fmt.timeZone)}
               className={input}
               {...field("effectiveFrom")}
             />
             <FieldError id="gen-effectiveFrom-error" message={errors.effectiveFrom} />
           </div>
           <div className="text-sm">
-            <label htmlFor="gen-expiresOn">Expires at the end of (UTC+8)</label>
+            <label htmlFor="gen-expiresOn">{tv("expiresOn", { zone: fmt.timeZone })}</label>
             <input
               name="expiresOn"
               type="date"
-              defaultValue={day(90)}
+              defaultValue={day(90, fmt.timeZone)}
               className={input}
               {...field("expiresOn")}
             />
             <FieldError id="gen-expiresOn-error" message={errors.expiresOn} />
           </div>
           <div className="text-sm">
-            <label htmlFor="gen-description">Description</label>
+            <label htmlFor="gen-description">{tv("description")}</label>
             <input name="description" maxLength={200} className={input} {...field("description")} />
             <FieldError id="gen-description-error" message={errors.description} />
           </div>
         </div>
         <ApplicabilityFields products={products} errors={errors} idPrefix="gen" />
         <fieldset className="text-sm">
-          <legend className="font-medium">Share with member accounts</legend>
+          <legend className="font-medium">{t("shareLegend")}</legend>
           {o.assignable.length === 0 ? (
-            <p className="mt-1 text-slate-700">No managed member accounts.</p>
+            <p className="mt-1 text-slate-700">{t("noManaged")}</p>
           ) : (
             <div className="mt-1 flex flex-wrap gap-3">
               {o.assignable.map((a) => (
                 <label key={a.accountId} className="inline-flex items-center gap-1">
-                  <input type="checkbox" name="assignTo" value={a.accountId} /> {a.name} (UID {a.accountId})
+                  <input type="checkbox" name="assignTo" value={a.accountId} />{" "}
+                  <span translate="no">{t("accountOption", { name: a.name, id: a.accountId })}</span>
                 </label>
               ))}
             </div>
           )}
         </fieldset>
         <button type="submit" className={primary} disabled={gen.isPending}>
-          {gen.isPending ? "Generating…" : "Generate vouchers"}
+          {gen.isPending ? t("generating") : t("generateTitle")}
         </button>
       </form>
       <FormError error={server?.message ? server : null} onRetry={() => gen.reset()} />
       {gen.data && (
         <Done>
-          Generated{" "}
-          {gen.data.ids.map((id, i) => (
-            <span key={id}>
-              {i > 0 && ", "}
-              <Link className="font-mono underline" href={`/coupons/${id}`}>
-                {id}
-              </Link>
-            </span>
-          ))}{" "}
-          for {formatMoney(gen.data.totalMinor, o.currency)}. Pool funds are now{" "}
-          {formatMoney(gen.data.fundsAfterMinor, o.currency)}.
+          {t.rich("generatedDone", {
+            ids: () => (
+              <>
+                {gen.data.ids.map((id, i) => (
+                  <span key={id}>
+                    {i > 0 && ", "}
+                    <Link className="font-mono underline" href={`/coupons/${id}`}>
+                      {id}
+                    </Link>
+                  </span>
+                ))}
+              </>
+            ),
+            total: fmt.money(gen.data.totalMinor, o.currency),
+            funds: fmt.money(gen.data.fundsAfterMinor, o.currency),
+          })}
         </Done>
       )}
     </Section>
@@ -286,52 +307,53 @@ type PoolVoucher = {
 };
 
 /** R-POOL-2..4: generated vouchers with their use; Assign and Reclaim (with a confirm step). */
-export function PoolVouchers({ timeZone }: { timeZone: string }) {
+export function PoolVouchers() {
   const trpc = useTRPC();
+  const t = useTranslations("pool");
   const { data } = useSuspenseInfiniteQuery(
     trpc.quotaPool.vouchers.infiniteQueryOptions({ limit: 20 }, { getNextPageParam: (p) => p.nextCursor }),
   );
   const { data: o } = useSuspenseQuery(trpc.quotaPool.overview.queryOptions());
   const items = data.pages.flatMap((p) => p.items);
   return (
-    <Section title="Generated vouchers" id="generated">
+    <Section title={t("generatedTitle")} id="generated">
       {items.length === 0 ? (
-        <p className="text-sm text-slate-700">No vouchers generated from the pool yet.</p>
+        <p className="text-sm text-slate-700">{t("noneGenerated")}</p>
       ) : (
-        <TableScroll label="Scrollable table of pool vouchers">
+        <TableScroll label={t("scrollTable")}>
           <table className="min-w-full text-left text-sm">
-            <caption className="sr-only">Vouchers generated from the pool</caption>
+            <caption className="sr-only">{t("caption")}</caption>
             <thead className="bg-slate-100 text-xs uppercase text-slate-700">
               <tr>
                 <th scope="col" className={th}>
-                  ID
+                  {t("colId")}
                 </th>
                 <th scope="col" className={`${th} text-right`}>
-                  Nominal Value
+                  {t("colNominal")}
                 </th>
                 <th scope="col" className={`${th} text-right`}>
-                  Balance
+                  {t("colBalance")}
                 </th>
                 <th scope="col" className={`${th} text-right`}>
-                  Spent
+                  {t("colSpent")}
                 </th>
                 <th scope="col" className={th}>
-                  Status
+                  {t("colStatus")}
                 </th>
                 <th scope="col" className={th}>
-                  Validity Period
+                  {t("colValidity")}
                 </th>
                 <th scope="col" className={th}>
-                  Shared With
+                  {t("colShared")}
                 </th>
                 <th scope="col" className={th}>
-                  Actions
+                  {t("colActions")}
                 </th>
               </tr>
             </thead>
             <tbody>
               {items.map((v) => (
-                <VoucherRow key={v.id} v={v} timeZone={timeZone} assignable={o.assignable} />
+                <VoucherRow key={v.id} v={v} assignable={o.assignable} />
               ))}
             </tbody>
           </table>
@@ -343,14 +365,14 @@ export function PoolVouchers({ timeZone }: { timeZone: string }) {
 
 function VoucherRow({
   v,
-  timeZone,
   assignable,
 }: {
   v: PoolVoucher;
-  timeZone: string;
   assignable: { accountId: string; name: string }[];
 }) {
   const trpc = useTRPC();
+  const t = useTranslations("pool");
+  const f = useFormat();
   const invalidate = useInvalidatePool();
   const [confirming, setConfirming] = useState<string | null>(null);
   const reclaim = useMutation(
@@ -372,32 +394,36 @@ function VoucherRow({
         </Link>
       </td>
       <td className={`${td} whitespace-nowrap text-right tabular-nums`}>
-        {formatMoney(v.nominalMinor, v.currency)}
+        {f.money(v.nominalMinor, v.currency)}
       </td>
       <td className={`${td} whitespace-nowrap text-right tabular-nums`}>
-        {formatMoney(v.balanceMinor, v.currency)}
+        {f.money(v.balanceMinor, v.currency)}
       </td>
       <td className={`${td} whitespace-nowrap text-right tabular-nums`}>
-        {formatMoney(v.spentMinor, v.currency)}
+        {f.money(v.spentMinor, v.currency)}
       </td>
       <td className={td}>
         <StatusBadge status={v.status} />
         {v.reclaimedMinor > 0 && (
           <span className="block text-xs text-slate-600">
-            {formatMoney(v.reclaimedMinor, v.currency)} reclaimed
+            {t("reclaimedAmount", { amount: f.money(v.reclaimedMinor, v.currency) })}
           </span>
         )}
       </td>
-      <td className={`${td} tabular-nums`}>{formatValidity(v.effectiveFrom, v.expiresAt, timeZone)}</td>
+      <td className={`${td} tabular-nums`}>{f.validity(v.effectiveFrom, v.expiresAt)}</td>
       <td className={td}>
-        {v.sharedWith.length === 0
-          ? "No accounts"
-          : v.sharedWith.map((s) => `${s.name} (UID ${s.accountId})`).join(", ")}
+        {v.sharedWith.length === 0 ? (
+          t("noAccounts")
+        ) : (
+          <span translate="no">
+            {v.sharedWith.map((s) => t("accountOption", { name: s.name, id: s.accountId })).join(", ")}
+          </span>
+        )}
       </td>
       <td className={`${td} min-w-64 space-y-2`}>
         {open && unshared.length > 0 && (
           <form
-            aria-label={`Assign ${v.id}`}
+            aria-label={t("assignOf", { id: v.id })}
             className="flex items-end gap-2"
             onSubmit={(e) => {
               e.preventDefault();
@@ -408,7 +434,7 @@ function VoucherRow({
             }}
           >
             <label className="text-xs">
-              Share with
+              {t("shareWith")}
               <select name="accountId" className={control}>
                 {unshared.map((a) => (
                   <option key={a.accountId} value={a.accountId}>
@@ -421,9 +447,9 @@ function VoucherRow({
               type="submit"
               className={secondary}
               disabled={assign.isPending}
-              aria-label={`Assign ${v.id}`}
+              aria-label={t("assignOf", { id: v.id })}
             >
-              Assign
+              {t("assign")}
             </button>
           </form>
         )}
@@ -431,21 +457,20 @@ function VoucherRow({
           (confirming ? (
             <div className="space-y-2 rounded border border-amber-300 bg-amber-50 p-2">
               <p className="text-xs text-amber-950">
-                Reclaim the remaining {formatMoney(v.balanceMinor, v.currency)} of {v.id} to the pool? The
-                voucher stops working for every account at once.
+                {t("reclaimConfirm", { amount: f.money(v.balanceMinor, v.currency), id: v.id })}
               </p>
               <div className="flex gap-2">
                 <button
                   type="button"
                   className={primary}
                   disabled={reclaim.isPending}
-                  aria-label={`Confirm reclaim of ${v.id}`}
+                  aria-label={t("confirmReclaimOf", { id: v.id })}
                   onClick={() => reclaim.mutate({ couponId: v.id, idempotencyKey: confirming })}
                 >
-                  Confirm reclaim
+                  {t("confirmReclaim")}
                 </button>
                 <button type="button" className={secondary} onClick={() => setConfirming(null)}>
-                  Cancel
+                  {t("cancel")}
                 </button>
               </div>
             </div>
@@ -453,13 +478,13 @@ function VoucherRow({
             <button
               type="button"
               className={secondary}
-              aria-label={`Reclaim ${v.id}`}
+              aria-label={t("reclaimOf", { id: v.id })}
               onClick={() => {
                 reclaim.reset();
                 setConfirming(crypto.randomUUID());
               }}
             >
-              Reclaim
+              {t("reclaim")}
             </button>
           ))}
         <ErrorAlert error={reclaim.error ?? assign.error} />

@@ -80,10 +80,12 @@ export function ConsoleShell({ groups, user, children }: Props) {
         </div>
         <div className="flex shrink-0 items-center gap-2 text-sm sm:gap-3">
           <span className="hidden min-w-0 truncate sm:block">
-            <span className="font-medium">{user.email}</span>
+            <span className="font-medium" translate="no">
+              {user.email}
+            </span>
             <span className="hidden text-slate-600 lg:inline">
               {" "}
-              · {user.accountName} · {t("uid", { id: user.accountId })}
+              · <span translate="no">{user.accountName}</span> · {t("uid", { id: user.accountId })}
             </span>
           </span>
           <LanguageSwitch save={(locale) => saveLocale.mutateAsync({ locale })} />
@@ -106,9 +108,12 @@ export function ConsoleShell({ groups, user, children }: Props) {
           className={`${open ? "fixed inset-x-0 bottom-0 top-14 z-30 block overflow-y-auto" : "hidden"} border-r border-slate-200 bg-white p-3 text-sm md:static md:block md:min-h-[calc(100vh-3.5rem)] md:w-56 md:shrink-0 print:hidden`}
         >
           <p className="px-2 pb-2 text-xs text-slate-600 sm:hidden">
-            {t("signedInAs")} <span className="font-medium text-slate-800">{user.email}</span>
+            {t("signedInAs")}{" "}
+            <span className="font-medium text-slate-800" translate="no">
+              {user.email}
+            </span>
             <br />
-            {user.accountName} · {t("uid", { id: user.accountId })}
+            <span translate="no">{user.accountName}</span> · {t("uid", { id: user.accountId })}
           </p>
           {groups.map((g, i) => (
             <div key={g.label}>

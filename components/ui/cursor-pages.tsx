@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 
 /** Keyset paging for a table kept in component state: a stack of cursors, so "Previous" returns exactly. */
@@ -22,6 +23,7 @@ export function PageNav({
   pages: ReturnType<typeof useCursorStack>;
   nextCursor: string | null | undefined;
 }) {
+  const t = useTranslations("pages");
   return (
     <nav aria-label={label} className="flex gap-3 p-4 text-sm">
       {pages.hasPrevious && (
@@ -30,7 +32,7 @@ export function PageNav({
           className="rounded border border-slate-300 px-3 py-1.5"
           onClick={pages.previous}
         >
-          Previous page
+          {t("previous")}
         </button>
       )}
       {nextCursor && (
@@ -39,7 +41,7 @@ export function PageNav({
           className="rounded border border-slate-300 px-3 py-1.5"
           onClick={() => pages.next(nextCursor)}
         >
-          Next page
+          {t("next")}
         </button>
       )}
     </nav>

@@ -1,9 +1,11 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import type { UserFacingError } from "@/lib/errors";
 
 /** The form-level sentence of a failed action (R-UX-2), with "Try again" when retrying may work. */
 export function FormError({ error, onRetry }: { error: UserFacingError | null; onRetry?: () => void }) {
+  const t = useTranslations("common");
   if (!error?.message) return null;
   return (
     <div role="alert" className="rounded border border-red-200 bg-red-50 p-3 text-sm text-red-800">
@@ -14,7 +16,7 @@ export function FormError({ error, onRetry }: { error: UserFacingError | null; o
           className="mt-2 rounded border border-red-300 bg-white px-3 py-1 text-red-900 hover:bg-red-100"
           onClick={onRetry}
         >
-          Try again
+          {t("tryAgain")}
         </button>
       )}
     </div>

@@ -1,3 +1,6 @@
+"use client";
+
+import { useTranslations } from "next-intl";
 import type { CouponStatus } from "@/server/vouchers/rules";
 
 const STYLES: Record<CouponStatus, string> = {
@@ -9,11 +12,12 @@ const STYLES: Record<CouponStatus, string> = {
 };
 
 export function StatusBadge({ status }: { status: CouponStatus }) {
+  const t = useTranslations("enums.status");
   return (
     <span
       className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${STYLES[status]}`}
     >
-      {status}
+      {t(status)}
     </span>
   );
 }

@@ -1,3 +1,5 @@
+import type { Locale } from "@/i18n/config";
+import { csvHeader } from "@/i18n/request-locale";
 import { sql as dsql } from "drizzle-orm";
 import type { DatabaseHandle } from "@/db/client";
 import { csvRecord } from "@/server/csv";
@@ -55,8 +57,9 @@ export function streamBillLines(
   handle: DatabaseHandle,
   billId: string,
   timeZone: string,
+  locale: Locale = "en",
 ): ReadableStream<Uint8Array> {
-  const header = BOM + csvRecord([...BILL_LINES_HEADER]);
+  const header = BOM + csvRecord(csvHeader("billLines", BILL_LINES_HEADER, locale));
   const from = `FROM bill_lines l JOIN products p ON p.code = l.product_code WHERE l.bill_id = ${literal(billId)}`;
   if (handle.kind === "postgres" && handle.url) {
     return copyStream(

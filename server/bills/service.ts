@@ -30,8 +30,8 @@ export type CloseResult = {
  * the check and the insert.
  */
 export async function recordUsage(db: Db, input: RecordUsageInput) {
-  const amountMinor = parseMoneyInput("Amount", input.amount);
-  if (amountMinor <= 0) throw new DomainError("INVALID_INPUT", "Amount must be more than 0.00");
+  const amountMinor = parseMoneyInput("amount", input.amount);
+  if (amountMinor <= 0) throw new DomainError("INVALID_INPUT", "AMOUNT_POSITIVE", { field: "amount" });
   return db.transaction(async (tx) => {
     const [account] = await rows<{ currency: string; cycle: string; future: boolean }>(
       tx,
@@ -40,12 +40,12 @@ export async function recordUsage(db: Db, input: RecordUsageInput) {
             FROM accounts a WHERE a.id = ${input.accountId}`,
     );
     if (!account) throw notFound("Account");
-    if (account.future) throw new DomainError("INVALID_INPUT", "Usage cannot be recorded in the future.");
+    if (account.future) throw new DomainError("INVALID_INPUT", "USAGE_IN_FUTURE");
     const [product] = await rows<{ code: string }>(
       tx,
       sql`SELECT code FROM products WHERE code = ${input.productCode}`,
     );
-    if (!product) throw new DomainError("INVALID_INPUT", `Unknown product: ${input.productCode}`);
+    if (!product) throw new DomainError("INVALID_INPUT", "UNKNOWN_PRODUCT", { products: input.productCode });
     const billId = `BILL-${account.cycle.replace("-", "")}-${input.accountId}`.toUpperCase();
     await tx.execute(
       sql`INSERT INTO bills (id, account_id, cycle, currency) VALUES (${billId}, ${input.accountId}, ${account.cycle}, ${account.currency})
@@ -57,10 +57,7 @@ export async function recordUsage(db: Db, input: RecordUsageInput) {
     );
     if (!bill) throw new Error("bill vanished");
     if (bill.status !== "Open") {
-      throw new DomainError(
-        "CONFLICT",
-        `The ${account.cycle} billing cycle of this account is closed; usage can no longer be added to it.`,
-      );
+      throw new DomainError("CONFLICT", "CYCLE_CLOSED", { cycle: account.cycle });
     }
     const lineId = `BL-${Date.now().toString(36).toUpperCase()}${String(randomInt(1_000_000)).padStart(6, "0")}`;
     await tx.execute(
@@ -76,12 +73,9 @@ function closeRefusal(e: unknown, billId: string): DomainError | null {
   if (!r) return null;
   if (r.code === "BILL_NOT_FOUND") return notFound("Bill");
   if (r.code === "CYCLE_NOT_ENDED") {
-    return new DomainError(
-      "CONFLICT",
-      `The ${String(r.facts.cycle)} billing cycle has not ended yet for bill ${billId}; it can be closed once the month is over.`,
-    );
+    return new DomainError("CONFLICT", "CYCLE_NOT_ENDED", { cycle: String(r.facts.cycle), billId });
   }
-  return new DomainError("CONFLICT", `Bill ${billId} could not be closed (${r.code}). Nothing changed.`);
+  return new DomainError("CONFLICT", "BILL_NOT_CLOSED", { billId, code: r.code });
 }
 
 /**

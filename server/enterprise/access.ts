@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { type Executor, rows } from "@/db/client";
 import type { SessionUser } from "@/server/auth/session";
 import { DomainError } from "@/server/errors";
-import { PERMISSION_LABELS, type Permission } from "./schema";
+import type { Permission } from "./schema";
 
 export type Enterprise = {
   id: string;
@@ -40,22 +40,16 @@ export async function requireAdmin(db: Executor, user: SessionUser): Promise<Ent
     sql`SELECT 1 AS ok FROM enterprise_members WHERE account_id = ${user.accountId} AND status = 'active' LIMIT 1`,
   );
   if (member.length > 0) {
-    throw new DomainError(
-      "NOT_ENTERPRISE_ADMIN",
-      "Only administrators of the enterprise's financial account can do this; your account is a member account.",
-    );
+    throw new DomainError("NOT_ENTERPRISE_ADMIN", "NOT_ENTERPRISE_ADMIN");
   }
-  throw new DomainError("ENTERPRISE_NOT_ENABLED", NOT_ENABLED_MESSAGE);
+  throw new DomainError("ENTERPRISE_NOT_ENABLED", "ENTERPRISE_NOT_ENABLED");
 }
 
 /** The enterprise owner (the user who enabled it) changes membership, relationships and permissions. */
 export async function requireOwner(db: Executor, user: SessionUser, what: string): Promise<Enterprise> {
   const ent = await requireAdmin(db, user);
   if (ent.ownerUserId !== user.userId) {
-    throw new DomainError(
-      "FORBIDDEN",
-      `Only the enterprise owner (the administrator who enabled the Enterprise Account Center) can ${what}.`,
-    );
+    throw new DomainError("FORBIDDEN", "OWNER_ONLY", { action: what });
   }
   return ent;
 }
@@ -98,10 +92,7 @@ export async function requirePermission(
               AND permission = ${permission} AND NOT revoked`,
   );
   if (found.length === 0) {
-    throw new DomainError(
-      "PERMISSION_REQUIRED",
-      `You need the ${PERMISSION_LABELS[permission]} permission for this financial account. Ask the enterprise owner to grant it.`,
-    );
+    throw new DomainError("PERMISSION_REQUIRED", "PERMISSION_REQUIRED", { permission });
   }
 }
 

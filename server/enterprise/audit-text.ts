@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import { type Executor, rows } from "@/db/client";
 import { formatMoney } from "@/server/money";
-import { PERMISSION_LABELS, type Permission } from "./schema";
+import type { Locale } from "@/i18n/config";
+import { translator } from "@/i18n/translate";
 
 /**
  * The audit log in people's words (R-POOL-5, R-UX-2): one sentence per entry, with names and
@@ -27,9 +28,8 @@ const num = (v: unknown) =>
   typeof v === "number" ? v : typeof v === "string" && /^\d+$/.test(v) ? Number(v) : null;
 const ids = (v: unknown) => (Array.isArray(v) ? v.map(str).filter(Boolean) : []);
 
-function join(items: string[]): string {
-  if (items.length <= 1) return items[0] ?? "";
-  return `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
+function join(items: string[], locale: Locale): string {
+  return new Intl.ListFormat(locale === "zh" ? "zh-CN" : "en", { type: "conjunction" }).format(items);
 }
 
 /** Every account and user an entry mentions, to look their names up in one go. */
@@ -76,62 +76,72 @@ export async function lookUpNames(
   };
 }
 
-export function auditSentence(e: AuditFacts, names: AuditNames): string {
+/** One entry as a sentence in a language (the `audit` catalog; English by default, as the CSV had). */
+export function auditSentence(e: AuditFacts, names: AuditNames, locale: Locale = "en"): string {
+  const t = translator(locale, "audit");
   const d = e.details;
   // The amount from the details, or else from the pool's funds before and after.
   const moved = e.beforeMinor != null && e.afterMinor != null ? Math.abs(e.afterMinor - e.beforeMinor) : null;
   const money = (v: unknown) => {
     const n = num(v) ?? moved;
-    return n === null ? "an amount" : formatMoney(n, names.currency);
+    return n === null ? t("anAmount") : formatMoney(n, names.currency, locale);
   };
   const account = (id: string, fallbackName?: string) => {
     const name = names.accounts.get(id) ?? fallbackName;
-    return name ? `${name} (UID ${id})` : `account UID ${id}`;
+    return name ? t("account", { name, id }) : t("accountUid", { id });
   };
   const user = (id: string) => {
     const u = names.users.get(id);
     const email = str(d.email) || u?.email;
-    return u ? `${u.name} (${u.email})` : email ? email : `user ${id}`;
+    return u ? t("userNamed", { name: u.name, email: u.email }) : email ? email : t("userId", { id });
   };
-  const permission = PERMISSION_LABELS[str(d.permission) as Permission] ?? str(d.permission);
-  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  const tp = translator(locale, "enums.permission");
+  const permission = tp.has(str(d.permission)) ? tp(str(d.permission)) : str(d.permission);
+  const shares = () => num(Array.isArray(d.removedShares) ? d.removedShares.length : d.removedShares) ?? 0;
   switch (e.action) {
     case "enterprise.enable":
-      return `Enabled the Enterprise Account Center${str(d.name) ? ` as "${str(d.name)}"` : ""}.`;
+      return t("enable", { name: str(d.name) || "none" });
     case "enterprise.invite":
-      return `Invited ${account(e.targetId, str(d.accountName) || undefined)} to join the enterprise.`;
+      return t("invite", { account: account(e.targetId, str(d.accountName) || undefined) });
     case "enterprise.accept":
-      return `${account(e.targetId)} accepted the invitation and joined the enterprise.`;
-    case "enterprise.remove_member": {
-      const shares = num(Array.isArray(d.removedShares) ? d.removedShares.length : d.removedShares) ?? 0;
-      return `Removed ${account(e.targetId)} from the enterprise${shares > 0 ? `; stopped sharing ${plural(shares, "voucher", "vouchers")} with it` : ""}.`;
-    }
+      return t("accept", { account: account(e.targetId) });
+    case "enterprise.remove_member":
+      return t("removeMember", { account: account(e.targetId), shares: shares() });
     case "enterprise.relationship_start":
-      return `Started managing the finances of ${account(e.targetId)}.`;
-    case "enterprise.relationship_end": {
-      const shares = num(Array.isArray(d.removedShares) ? d.removedShares.length : d.removedShares) ?? 0;
-      return `Stopped managing the finances of ${account(e.targetId)}${shares > 0 ? `; stopped sharing ${plural(shares, "voucher", "vouchers")} with it` : ""}.`;
-    }
+      return t("relationshipStart", { account: account(e.targetId) });
+    case "enterprise.relationship_end":
+      return t("relationshipEnd", { account: account(e.targetId), shares: shares() });
     case "permission.grant":
-      return `Granted the ${permission} permission to ${user(e.targetId)}.`;
+      return t("grant", { permission, user: user(e.targetId) });
     case "permission.revoke":
-      return `Revoked the ${permission} permission from ${user(e.targetId)}.`;
+      return t("revoke", { permission, user: user(e.targetId) });
     case "pool.move_in":
-      return `Moved ${money(d.amountMinor)} into the pool from voucher ${e.targetId}.`;
+      return t("moveIn", { amount: money(d.amountMinor), id: e.targetId });
     case "pool.generate": {
       const shared = ids(d.sharedWith).map((id) => account(id));
-      const quantity = num(d.quantity) ?? 1;
-      return `Generated voucher ${e.targetId} of ${money(d.amountMinor)}${quantity > 1 ? ` (one of ${quantity} generated together)` : ""}${shared.length ? `, shared with ${join(shared)}` : ""}.`;
+      return t("generate", {
+        id: e.targetId,
+        amount: money(d.amountMinor),
+        quantity: num(d.quantity) ?? 1,
+        shared: shared.length ? join(shared, locale) : "none",
+      });
     }
     case "pool.assign": {
       const added = ids(d.added).map((id) => account(id));
-      return `Shared voucher ${e.targetId} with ${added.length ? join(added) : "no new accounts"}.`;
+      return t("assign", {
+        id: e.targetId,
+        accounts: added.length ? join(added, locale) : t("noNewAccounts"),
+      });
     }
     case "pool.reclaim":
-      return `Reclaimed the remaining ${money(d.reclaimedMinor)} of voucher ${e.targetId} into the pool.`;
+      return t("reclaim", { amount: money(d.reclaimedMinor), id: e.targetId });
     case "pool.refund":
-      return `Returned ${money(d.returnedMinor)} to the pool: the voucher part of unsubscribed order ${str(d.orderId)}, paid with voucher ${str(d.couponId)} (already reclaimed).`;
+      return t("refund", {
+        amount: money(d.returnedMinor),
+        orderId: str(d.orderId),
+        couponId: str(d.couponId),
+      });
     default:
-      return `${e.action.replace(/[._]/g, " ")} on ${e.targetType} ${e.targetId}.`;
+      return t("other", { action: e.action.replace(/[._]/g, " "), targetType: e.targetType, id: e.targetId });
   }
 }

@@ -1,3 +1,5 @@
+import type { Locale } from "@/i18n/config";
+import { csvHeader } from "@/i18n/request-locale";
 import { sql } from "drizzle-orm";
 import { type DatabaseHandle, type Executor, rows } from "@/db/client";
 import { auditLog } from "@/db/schema";
@@ -50,7 +52,13 @@ const parseDetails = (d: unknown) =>
   (typeof d === "string" ? JSON.parse(d) : (d ?? {})) as Record<string, unknown>;
 
 /** One page of an enterprise's audit log, newest first; keyset on the row id (no OFFSET). */
-export async function listAudit(db: Executor, ent: Enterprise, cursor: string | undefined, limit: number) {
+export async function listAudit(
+  db: Executor,
+  ent: Enterprise,
+  cursor: string | undefined,
+  limit: number,
+  locale: Locale = "en",
+) {
   const found = await rows<AuditDbRow>(
     db,
     sql`SELECT l.id, l.created_at AS at, l.actor_user_id AS "actorUserId", u.email AS "actorEmail", u.name AS "actorName",
@@ -79,7 +87,7 @@ export async function listAudit(db: Executor, ent: Enterprise, cursor: string | 
   const names = await lookUpNames(db, items, ent.currency);
   return {
     currency: ent.currency,
-    items: items.map((i) => Object.assign(i, { sentence: auditSentence(i, names) })),
+    items: items.map((i) => Object.assign(i, { sentence: auditSentence(i, names, locale) })),
     nextCursor: found.length > limit && last ? String(last.id) : null,
   };
 }
@@ -128,10 +136,15 @@ export function auditFileName(ent: Enterprise, timeZone: string, now = new Date(
  * formats each cell with the helpers of migration 0001 (ISO-8601 with the viewer's offset,
  * decimal amounts, formula cells neutralised), as the voucher export does (decision 004).
  */
-export function streamAudit(handle: DatabaseHandle, ent: Enterprise, timeZone: string) {
+export function streamAudit(
+  handle: DatabaseHandle,
+  ent: Enterprise,
+  timeZone: string,
+  locale: Locale = "en",
+) {
   let after = 0;
   let done = false;
-  return batchStream(BOM + csvRecord([...AUDIT_HEADER]), async () => {
+  return batchStream(BOM + csvRecord(csvHeader("audit", AUDIT_HEADER, locale)), async () => {
     if (done) return null;
     const batch = await rows<ExportRow>(
       handle.db,
@@ -170,7 +183,7 @@ export function streamAudit(handle: DatabaseHandle, ent: Enterprise, timeZone: s
           r.before,
           r.after,
           r.details,
-          neutralizeFormula(auditSentence(facts[i] as (typeof facts)[number], names)),
+          neutralizeFormula(auditSentence(facts[i] as (typeof facts)[number], names, locale)),
         ]),
       )
       .join("");

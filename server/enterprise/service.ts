@@ -17,7 +17,7 @@ const newId = (prefix: string) => `${prefix}-${randomBytes(6).toString("hex")}`;
  */
 export async function enableEnterprise(db: Db, user: SessionUser, input: { name?: string }) {
   if (user.role === "operator") {
-    throw new DomainError("FORBIDDEN", "The platform operator's account cannot become an enterprise.");
+    throw new DomainError("FORBIDDEN", "OPERATOR_CANNOT_ENTERPRISE");
   }
   try {
     return await db.transaction(async (tx) => {
@@ -26,10 +26,7 @@ export async function enableEnterprise(db: Db, user: SessionUser, input: { name?
         sql`SELECT id FROM enterprises WHERE master_account_id = ${user.accountId}`,
       );
       if (existing.length > 0) {
-        throw new DomainError(
-          "CONFLICT",
-          "The Enterprise Account Center is already enabled for this account.",
-        );
+        throw new DomainError("CONFLICT", "ENTERPRISE_ALREADY_ENABLED");
       }
       const member = await rows<{ name: string }>(
         tx,
@@ -37,10 +34,7 @@ export async function enableEnterprise(db: Db, user: SessionUser, input: { name?
             WHERE m.account_id = ${user.accountId} AND m.status = 'active'`,
       );
       if (member[0]) {
-        throw new DomainError(
-          "CONFLICT",
-          `Your account is a member of ${member[0].name}; a member account cannot enable its own Enterprise Account Center.`,
-        );
+        throw new DomainError("CONFLICT", "MEMBER_CANNOT_ENABLE", { enterprise: member[0].name });
       }
       const id = newId("ent");
       const name = input.name ?? user.accountName;
@@ -80,7 +74,7 @@ export async function enableEnterprise(db: Db, user: SessionUser, input: { name?
     });
   } catch (e) {
     if (isUniqueViolation(e)) {
-      throw new DomainError("CONFLICT", "The Enterprise Account Center is already enabled for this account.");
+      throw new DomainError("CONFLICT", "ENTERPRISE_ALREADY_ENABLED");
     }
     throw e;
   }
@@ -94,10 +88,10 @@ async function accountName(tx: Executor, accountId: string): Promise<string | nu
 /** R-ENT-1: the master invites a member account by UID; the member's users accept. */
 export async function inviteMember(db: Db, user: SessionUser, input: { accountId: string }) {
   return db.transaction(async (tx) => {
-    const ent = await requireOwner(tx, user, "invite member accounts");
+    const ent = await requireOwner(tx, user, "invite");
     const accountId = input.accountId;
     if (accountId === ent.masterAccountId) {
-      throw new DomainError("INVALID_INPUT", "This is the enterprise's own financial account.");
+      throw new DomainError("INVALID_INPUT", "OWN_FINANCIAL_ACCOUNT");
     }
     const name = await accountName(tx, accountId);
     if (!name) throw notFound("Account");
@@ -108,14 +102,14 @@ export async function inviteMember(db: Db, user: SessionUser, input: { accountId
           SELECT 1 FROM enterprise_members WHERE account_id = ${accountId} AND status = 'active' AND enterprise_id <> ${ent.id}`,
     );
     if (busy.length > 0) {
-      throw new DomainError("CONFLICT", `Account ${accountId} already belongs to an enterprise.`);
+      throw new DomainError("CONFLICT", "ACCOUNT_IN_ENTERPRISE", { accountId });
     }
     const [current] = await rows<{ status: string }>(
       tx,
       sql`SELECT status FROM enterprise_members WHERE enterprise_id = ${ent.id} AND account_id = ${accountId} FOR UPDATE`,
     );
     if (current?.status === "active") {
-      throw new DomainError("CONFLICT", `Account ${accountId} is already a member.`);
+      throw new DomainError("CONFLICT", "ACCOUNT_ALREADY_MEMBER", { accountId });
     }
     if (current?.status === "invited") return { accountId, status: "invited" as const };
     if (current) {
@@ -158,10 +152,7 @@ export async function acceptInvitation(db: Db, user: SessionUser, input: { enter
             SELECT 1 FROM enterprise_members WHERE account_id = ${user.accountId} AND status = 'active'`,
       );
       if (busy.length > 0) {
-        throw new DomainError(
-          "CONFLICT",
-          "Your account already belongs to an enterprise; leave it before joining another.",
-        );
+        throw new DomainError("CONFLICT", "ALREADY_IN_ENTERPRISE_LEAVE");
       }
       await tx.execute(
         sql`UPDATE enterprise_members SET status = 'active', joined_at = now()
@@ -178,7 +169,7 @@ export async function acceptInvitation(db: Db, user: SessionUser, input: { enter
     });
   } catch (e) {
     if (isUniqueViolation(e)) {
-      throw new DomainError("CONFLICT", "Your account already belongs to an enterprise.");
+      throw new DomainError("CONFLICT", "ALREADY_IN_ENTERPRISE");
     }
     throw e;
   }
@@ -217,7 +208,7 @@ async function endRelationships(tx: Executor, ent: Enterprise, accountId: string
 /** R-ENT-1/R-ENT-2: removing a member ends its relationships and its shares of pool vouchers. */
 export async function removeMember(db: Db, user: SessionUser, input: { accountId: string }) {
   return db.transaction(async (tx) => {
-    const ent = await requireOwner(tx, user, "remove member accounts");
+    const ent = await requireOwner(tx, user, "remove");
     const [m] = await rows<{ status: string }>(
       tx,
       sql`SELECT status FROM enterprise_members
@@ -246,7 +237,7 @@ export async function removeMember(db: Db, user: SessionUser, input: { accountId
 export async function setUpRelationship(db: Db, user: SessionUser, input: { accountId: string }) {
   try {
     return await db.transaction(async (tx) => {
-      const ent = await requireOwner(tx, user, "set up financial management relationships");
+      const ent = await requireOwner(tx, user, "manage");
       const [m] = await rows<{ status: string }>(
         tx,
         sql`SELECT status FROM enterprise_members
@@ -277,7 +268,7 @@ export async function setUpRelationship(db: Db, user: SessionUser, input: { acco
     });
   } catch (e) {
     if (isUniqueViolation(e)) {
-      throw new DomainError("CONFLICT", "This account's finances are already managed.");
+      throw new DomainError("CONFLICT", "ALREADY_MANAGED");
     }
     throw e;
   }
@@ -286,7 +277,7 @@ export async function setUpRelationship(db: Db, user: SessionUser, input: { acco
 /** R-ENT-2: ends the relationship; the member's shares of pool vouchers end with it (decision 006). */
 export async function endRelationship(db: Db, user: SessionUser, input: { accountId: string }) {
   return db.transaction(async (tx) => {
-    const ent = await requireOwner(tx, user, "end financial management relationships");
+    const ent = await requireOwner(tx, user, "unmanage");
     const [live] = await rows<{ id: string }>(
       tx,
       sql`SELECT id FROM financial_relationships
@@ -326,7 +317,7 @@ export async function grantPermission(
   input: { userId: string; permission: Permission },
 ) {
   return db.transaction(async (tx) => {
-    const ent = await requireOwner(tx, user, "grant permissions");
+    const ent = await requireOwner(tx, user, "grant");
     const target = await adminUser(tx, ent, input.userId);
     const changed = await rows<{ ok: number }>(
       tx,
@@ -362,7 +353,7 @@ export async function revokePermission(
   input: { userId: string; permission: Permission },
 ) {
   return db.transaction(async (tx) => {
-    const ent = await requireOwner(tx, user, "revoke permissions");
+    const ent = await requireOwner(tx, user, "revoke");
     const target = await adminUser(tx, ent, input.userId);
     const changed = await rows<{ ok: number }>(
       tx,

@@ -54,12 +54,12 @@ export function checkUrl(url: URL): void {
     try {
       decoded = decodeURIComponent(segment);
     } catch {
-      throw new DomainError("INVALID_INPUT", "The address is not valid (a bad %-encoding). Check the link.");
+      throw new DomainError("INVALID_INPUT", "BAD_ADDRESS");
     }
-    if (decoded.includes("\0")) throw new DomainError("INVALID_INPUT", NUL_MESSAGE);
+    if (decoded.includes("\0")) throw new DomainError("INVALID_INPUT", "NUL_TEXT");
   }
   for (const [k, v] of url.searchParams) {
-    if (k.includes("\0") || v.includes("\0")) throw new DomainError("INVALID_INPUT", NUL_MESSAGE);
+    if (k.includes("\0") || v.includes("\0")) throw new DomainError("INVALID_INPUT", "NUL_TEXT");
   }
 }
 
@@ -120,7 +120,7 @@ export const CROSS_SITE_MESSAGE =
  */
 export function safeNextPath(raw: string, base: string, fallback = "/coupons"): string {
   if (hasControl(raw)) {
-    throw new DomainError("INVALID_INPUT", "The page to return to is not a valid address.");
+    throw new DomainError("INVALID_INPUT", "BAD_NEXT_PATH");
   }
   if (!raw.startsWith("/") || raw.startsWith("//") || raw.includes("\\")) return fallback;
   let url: URL;

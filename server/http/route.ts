@@ -8,7 +8,7 @@ import { DomainError, SERVER_FAILURE_MESSAGE } from "@/server/errors";
 import { accountScope, type Context, domainTRPCError, sessionUser } from "@/server/trpc/init";
 import { couponId } from "@/server/vouchers/schema";
 import { errorResponse } from "./errors";
-import { CROSS_SITE_MESSAGE, checkUrl, containsNul, crossSiteReason, NUL_MESSAGE } from "./guard";
+import { CROSS_SITE_MESSAGE, checkUrl, containsNul, crossSiteReason } from "./guard";
 
 /** A path for the server log, whatever the URL holds. */
 const safePath = (url: string) => {
@@ -52,8 +52,12 @@ export function errorToResponse(e: unknown, where: string): Response {
     console.error(`route ${where}:`, error.cause ?? error);
     return errorResponse("INTERNAL_SERVER_ERROR", SERVER_FAILURE_MESSAGE);
   }
-  const domain = error.cause instanceof DomainError ? error.cause.code : undefined;
-  return errorResponse(error.code, error.message, { domainCode: domain });
+  const cause = error.cause instanceof DomainError ? error.cause : null;
+  return errorResponse(error.code, error.message, {
+    domainCode: cause?.code,
+    reason: cause?.reason,
+    params: cause?.params,
+  });
 }
 
 const DOOR = Symbol.for("voucher-console.route-door");
@@ -97,12 +101,9 @@ function door<P, C>(
       try {
         p = (await params) ?? ({} as P);
       } catch {
-        throw new DomainError(
-          "INVALID_INPUT",
-          "The address is not valid (a bad %-encoding). Check the link.",
-        );
+        throw new DomainError("INVALID_INPUT", "BAD_ADDRESS");
       }
-      if (containsNul(p)) throw new DomainError("INVALID_INPUT", NUL_MESSAGE);
+      if (containsNul(p)) throw new DomainError("INVALID_INPUT", "NUL_TEXT");
       const res = await handler(req, await resolve(req, { handle: await handle, params: p }));
       // API answers are never cached (R-SEC-5); a download that chose its own policy keeps it.
       if (res.headers.has("Cache-Control")) return res;
@@ -186,10 +187,7 @@ export function couponRoute(
       const ctx = await authed(req, base);
       const id = couponId.safeParse(base.params.id);
       if (!id.success) {
-        throw new DomainError(
-          "INVALID_INPUT",
-          "A voucher ID has letters, digits and dashes only (at most 40).",
-        );
+        throw new DomainError("INVALID_INPUT", "BAD_VOUCHER_ID");
       }
       return { ...ctx, coupon: await visibleCoupon(ctx.handle.db, ctx.user, id.data) };
     },

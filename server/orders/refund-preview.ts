@@ -12,19 +12,16 @@ import { refundableOrder, refundKindOf, refundRuleAt } from "./refund";
  * shows it before the user confirms; the refund re-judges everything in its own transaction.
  */
 export async function refundPreview(db: Executor, accountId: string, orderId: string, amount: string) {
-  const refundMinor = parseMoneyInput("Refund amount", amount);
-  if (refundMinor <= 0) throw new DomainError("INVALID_INPUT", "Refund amount: enter an amount above 0.00");
+  const refundMinor = parseMoneyInput("refund", amount);
+  if (refundMinor <= 0) throw new DomainError("INVALID_INPUT", "REFUND_ABOVE_ZERO");
   const order = await refundableOrder(db, accountId, orderId, { lock: false });
   if (!order) throw notFound("Order");
   if (order.status !== "Paid") {
-    throw new DomainError(
-      "ORDER_NOT_REFUNDABLE",
-      "This order cannot be unsubscribed: it is not paid, or was already refunded.",
-    );
+    throw new DomainError("ORDER_NOT_REFUNDABLE", "NOT_REFUNDABLE");
   }
   const amountMinor = Number(order.amount_minor);
   if (refundMinor > amountMinor) {
-    throw new DomainError("INVALID_INPUT", `Refund amount: at most the amount paid for the order`);
+    throw new DomainError("INVALID_INPUT", "REFUND_AT_MOST_PAID");
   }
   const kind = refundKindOf(order.is_resource_plan, order.payment_type);
   const [cashMinor = 0, voucherShareMinor = 0] = splitByWeights(refundMinor, [

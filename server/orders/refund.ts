@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { type Db, type Executor, rows } from "@/db/client";
 import { poolLedger, refunds } from "@/db/schema";
 import { writeAudit } from "@/server/enterprise/audit";
-import { DomainError, notFound } from "@/server/errors";
+import { DomainError, notFound, orderStatusKey } from "@/server/errors";
 import { claimIdempotencyKey, requestHash, storeIdempotentResponse } from "@/server/idempotency";
 import { formatMoney, parseMoneyInput, splitByWeights } from "@/server/money";
 import { postVoucher } from "@/server/vouchers/ledger";
@@ -110,8 +110,8 @@ export type RefundResult = {
  */
 export async function refundOrder(db: Db, actor: Actor, input: RefundInput): Promise<RefundResult> {
   const orderId = input.orderId.toUpperCase();
-  const refundMinor = parseMoneyInput("Refund amount", input.amount);
-  if (refundMinor <= 0) throw new DomainError("INVALID_INPUT", "Refund amount must be more than 0.00");
+  const refundMinor = parseMoneyInput("refund", input.amount);
+  if (refundMinor <= 0) throw new DomainError("INVALID_INPUT", "AMOUNT_POSITIVE", { field: "refund" });
   return db.transaction(async (tx) => {
     const replay = await claimIdempotencyKey<RefundResult>(tx, {
       accountId: actor.accountId,
@@ -127,16 +127,16 @@ export async function refundOrder(db: Db, actor: Actor, input: RefundInput): Pro
       throw new DomainError(
         "ORDER_NOT_REFUNDABLE",
         order.status === "Pending Payment" || order.status === "Cancelled"
-          ? `This order is ${order.status.toLowerCase()}: there is nothing to refund.`
-          : "This order was already refunded (an order is unsubscribed once).",
+          ? "REFUND_NOTHING"
+          : "ALREADY_REFUNDED",
+        { status: orderStatusKey(order.status) },
       );
     }
     const amount = Number(order.amount_minor);
     if (refundMinor > amount) {
-      throw new DomainError(
-        "INVALID_INPUT",
-        `Refund amount: at most the order amount, ${formatMoney(amount, order.currency)}`,
-      );
+      throw new DomainError("INVALID_INPUT", "REFUND_AT_MOST", {
+        max: { minor: amount, currency: order.currency },
+      });
     }
     const kind = refundKindOf(order.is_resource_plan, order.payment_type);
     const [cashShare = 0, voucherShare = 0] = splitByWeights(refundMinor, [

@@ -4,11 +4,11 @@ import type { Db } from "@/db/client";
 import { preparedQuery } from "@/db/prepared";
 import { accounts, orders, products } from "@/db/schema";
 import type { Caller } from "@/server/auth/session";
-import { DomainError, notFound } from "@/server/errors";
+import { DomainError, notFound, orderStatusKey } from "@/server/errors";
 import { requestHash } from "@/server/idempotency";
 import { vcpayRefusal } from "@/server/vouchers/ledger";
-import { formatMoney, parseMoneyInput } from "@/server/money";
-import { type ReasonCode, UNAVAILABLE_REASONS } from "./rules";
+import { parseMoneyInput } from "@/server/money";
+import type { ReasonCode } from "./rules";
 import type { PayInput } from "./schema";
 
 export type Actor = { userId: string; accountId: string };
@@ -27,10 +27,10 @@ export async function createOrder(
     amount: string;
   },
 ) {
-  const amountMinor = parseMoneyInput("Order amount", input.amount);
-  if (amountMinor <= 0) throw new DomainError("INVALID_INPUT", "Order amount must be more than 0.00");
+  const amountMinor = parseMoneyInput("orderAmount", input.amount);
+  if (amountMinor <= 0) throw new DomainError("INVALID_INPUT", "AMOUNT_POSITIVE", { field: "orderAmount" });
   const [product] = await db.select().from(products).where(eq(products.code, input.productCode));
-  if (!product) throw new DomainError("INVALID_INPUT", `Unknown product: ${input.productCode}`);
+  if (!product) throw new DomainError("INVALID_INPUT", "UNKNOWN_PRODUCT", { products: input.productCode });
   const [account] = await db
     .select({ currency: accounts.currency })
     .from(accounts)
@@ -61,7 +61,7 @@ export async function renewOrder(db: Db, actor: Actor, orderId: string) {
       .for("update");
     if (!original) throw notFound("Order");
     if (original.paymentType !== "Subscription" || original.status !== "Paid") {
-      throw new DomainError("ORDER_NOT_PAYABLE", "Only a paid subscription order can be renewed.");
+      throw new DomainError("ORDER_NOT_PAYABLE", "RENEW_ONLY_PAID_SUBSCRIPTION");
     }
     const [pending] = await tx
       .select({ id: orders.id })
@@ -101,10 +101,7 @@ export async function cancelOrder(db: Db, actor: Actor, orderId: string) {
     if (!o) throw notFound("Order");
     if (o.status === "Cancelled") return { id: o.id, status: "Cancelled" as const };
     if (o.status !== "Pending Payment") {
-      throw new DomainError(
-        "ORDER_NOT_PAYABLE",
-        `This order is ${o.status.toLowerCase()}; only an order waiting for payment can be cancelled.`,
-      );
+      throw new DomainError("ORDER_NOT_PAYABLE", "CANCEL_ONLY_PENDING", { status: orderStatusKey(o.status) });
     }
     await tx.update(orders).set({ status: "Cancelled" }).where(eq(orders.id, o.id));
     return { id: o.id, status: "Cancelled" as const };
@@ -137,40 +134,32 @@ function refusalError(
   const { status, reasons = [], deduction = 0, currency = "" } = r.facts;
   switch (r.code) {
     case "IDEMPOTENCY_KEY_REUSED":
-      return new DomainError(
-        "IDEMPOTENCY_KEY_REUSED",
-        "This request key was already used for a different request.",
-      );
+      return new DomainError("IDEMPOTENCY_KEY_REUSED", "IDEMPOTENCY_KEY_REUSED");
     case "CONFLICT":
-      return new DomainError("CONFLICT", "This request is still being processed.");
+      return new DomainError("CONFLICT", "STILL_PROCESSING");
     case "ORDER_NOT_FOUND":
       return notFound("Order");
     case "ORDER_NOT_PENDING":
       return status === "Paid"
-        ? new DomainError("ORDER_ALREADY_PAID", "This order is already paid.")
-        : new DomainError(
-            "ORDER_NOT_PAYABLE",
-            `This order is ${String(status).toLowerCase()} and cannot be paid.`,
-          );
+        ? new DomainError("ORDER_ALREADY_PAID", "ORDER_ALREADY_PAID")
+        : new DomainError("ORDER_NOT_PAYABLE", "ORDER_NOT_PAYABLE", { status: orderStatusKey(status) });
     case "INVALID_INPUT":
-      return new DomainError("INVALID_INPUT", "Without a voucher the deduction must be 0.00.");
+      return new DomainError("INVALID_INPUT", "NO_VOUCHER_ZERO_DEDUCTION");
     case "VOUCHER_NOT_FOUND":
       return notFound("Voucher");
     case "VOUCHER_NOT_APPLICABLE":
-      return new DomainError(
-        "VOUCHER_NOT_APPLICABLE",
-        `Voucher ${couponId} cannot be used on this order: ${reasons.map((code) => UNAVAILABLE_REASONS[code].toLowerCase()).join("; ")}. Nothing was charged.`,
-      );
+      return new DomainError("VOUCHER_NOT_APPLICABLE", "VOUCHER_NOT_APPLICABLE", {
+        couponId: String(couponId),
+        reasons: reasons.map(String),
+      });
     case "VOUCHER_CHANGED":
-      return new DomainError(
-        "VOUCHER_CHANGED",
-        `Voucher ${couponId} changed since the page was loaded: it now covers ${formatMoney(deduction, currency)}, not ${formatMoney(expected, currency)}. Review the payment again; nothing was charged.`,
-      );
+      return new DomainError("VOUCHER_CHANGED", "VOUCHER_CHANGED", {
+        couponId: String(couponId),
+        now: { minor: deduction, currency },
+        was: { minor: expected, currency },
+      });
     default:
-      return new DomainError(
-        "CONFLICT",
-        `Order ${orderId} could not be paid (${r.code}). Nothing was charged.`,
-      );
+      return new DomainError("CONFLICT", "PAY_FAILED", { orderId, code: r.code });
   }
 }
 
@@ -210,7 +199,7 @@ export async function payOrder(db: Db, caller: Caller, input: PayInput): Promise
   const couponId = input.couponId?.toUpperCase() ?? null;
   const expected = input.expectedDeductionMinor;
   if (couponId === null && expected !== 0) {
-    throw new DomainError("INVALID_INPUT", "Without a voucher the deduction must be 0.00.");
+    throw new DomainError("INVALID_INPUT", "NO_VOUCHER_ZERO_DEDUCTION");
   }
   const hash = requestHash({ orderId, couponId, expected });
   try {
@@ -224,7 +213,7 @@ export async function payOrder(db: Db, caller: Caller, input: PayInput): Promise
       expected,
     });
     if (!row) {
-      if (bySession) throw new DomainError("UNAUTHENTICATED", "Please sign in.");
+      if (bySession) throw new DomainError("UNAUTHENTICATED", "SIGN_IN_REQUIRED");
       throw new Error("pay_order returned no row");
     }
     return row.answer;

@@ -86,7 +86,7 @@ export async function poolVouchers(
   if (cursor) {
     const m = CURSOR.exec(Buffer.from(cursor, "base64url").toString("utf8"));
     if (!m?.[1] || !m[2]) {
-      throw new DomainError("INVALID_CURSOR", "The page cursor is malformed; start from the first page.");
+      throw new DomainError("INVALID_CURSOR", "INVALID_CURSOR");
     }
     after = { at: m[1], id: m[2] };
   }

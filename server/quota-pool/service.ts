@@ -11,7 +11,7 @@ import {
 } from "@/server/enterprise/access";
 import { writeAudit } from "@/server/enterprise/audit";
 import { DomainError, notFound } from "@/server/errors";
-import { formatMoney, MAX_MINOR, parseMoneyInput } from "@/server/money";
+import { MAX_MINOR, parseMoneyInput } from "@/server/money";
 import { postVoucher } from "@/server/vouchers/ledger";
 import { endOfDayExclusive, startOfDay } from "@/server/vouchers/rules";
 import { claimIdempotencyKey, requestHash, storeIdempotentResponse } from "@/server/idempotency";
@@ -34,10 +34,7 @@ export async function poolAccess(db: Executor, user: SessionUser, opts: { lock?:
         WHERE enterprise_id = ${ent.id} AND financial_account_id = ${ent.masterAccountId} AND ended_at IS NULL LIMIT 1`,
   );
   if (live.length === 0) {
-    throw new DomainError(
-      "FINANCIAL_RELATIONSHIP_REQUIRED",
-      "The Coupon Quota Pool needs a financial management relationship: set one up with a member account in the Enterprise Account Center first.",
-    );
+    throw new DomainError("FINANCIAL_RELATIONSHIP_REQUIRED", "FINANCIAL_RELATIONSHIP_REQUIRED");
   }
   return ent;
 }
@@ -126,26 +123,24 @@ export async function moveIn(db: Db, user: SessionUser, input: MoveInInput): Pro
     );
     if (!v) throw notFound("Voucher");
     if (v.couponType !== "Cash Coupon") {
-      throw new DomainError(
-        "INVALID_INPUT",
-        `${id} is a discount coupon; only cash vouchers can be moved in.`,
-      );
+      throw new DomainError("INVALID_INPUT", "POOL_DISCOUNT", { couponId: id });
     }
     if (v.poolId) {
-      throw new DomainError("INVALID_INPUT", `${id} was generated from the pool; reclaim it instead.`);
+      throw new DomainError("INVALID_INPUT", "POOL_GENERATED", { couponId: id });
     }
     if (v.shared) {
-      throw new DomainError("INVALID_INPUT", `${id} is shared with other accounts and cannot be moved in.`);
+      throw new DomainError("INVALID_INPUT", "POOL_SHARED", { couponId: id });
     }
     if (v.currency !== pool.currency) {
-      throw new DomainError("INVALID_INPUT", `${id} is in ${v.currency}; the pool holds ${pool.currency}.`);
+      throw new DomainError("INVALID_INPUT", "POOL_CURRENCY", {
+        couponId: id,
+        currency: v.currency,
+        poolCurrency: pool.currency,
+      });
     }
     const amount = Number(v.balance);
     if (v.reclaimed || !v.valid || amount <= 0) {
-      throw new DomainError(
-        "CONFLICT",
-        `${id} is not available (expired, not yet effective or used up); only an available voucher can be moved in. Nothing changed.`,
-      );
+      throw new DomainError("CONFLICT", "POOL_NOT_AVAILABLE", { couponId: id });
     }
     await postVoucher(tx, {
       couponId: id,
@@ -187,10 +182,7 @@ async function checkAssignable(tx: Executor, ent: Enterprise, accountIds: string
   const unique = [...new Set(accountIds)];
   const outside = unique.filter((a) => !managed.has(a));
   if (outside.length > 0) {
-    throw new DomainError(
-      "NOT_FOUND",
-      `Account not found among the member accounts this financial account manages: ${outside.join(", ")}. Nothing changed.`,
-    );
+    throw new DomainError("NOT_FOUND", "POOL_ACCOUNTS_OUTSIDE", { accounts: outside.join(", ") });
   }
   return unique.sort();
 }
@@ -208,15 +200,16 @@ export type GenerateResult = {
  * less); each voucher gets its Issuance row, a Generate row in the pool ledger and an audit row.
  */
 export async function generate(db: Db, user: SessionUser, input: GenerateInput): Promise<GenerateResult> {
-  const amount = parseMoneyInput("Amount", input.amount);
-  if (amount <= 0) throw new DomainError("INVALID_INPUT", "Amount must be more than 0.00.");
+  const amount = parseMoneyInput("amount", input.amount);
+  if (amount <= 0) throw new DomainError("INVALID_INPUT", "AMOUNT_POSITIVE", { field: "amount" });
   const total = amount * input.quantity;
-  if (total > MAX_MINOR) throw new DomainError("INVALID_INPUT", "Amount × quantity is too large.");
-  const minOrder = parseMoneyInput("Limit on order amount", input.minOrder);
-  const effectiveFrom = startOfDay(input.effectiveFrom);
-  const expiresAt = endOfDayExclusive(input.expiresOn);
+  if (total > MAX_MINOR) throw new DomainError("INVALID_INPUT", "AMOUNT_TIMES_QUANTITY_TOO_LARGE");
+  const minOrder = parseMoneyInput("minOrder", input.minOrder);
+  // Typed days are read in the zone of the person generating (R-TZ-1).
+  const effectiveFrom = startOfDay(input.effectiveFrom, user.timeZone);
+  const expiresAt = endOfDayExclusive(input.expiresOn, user.timeZone);
   if (expiresAt.getTime() <= Date.now()) {
-    throw new DomainError("INVALID_INPUT", "The validity period has already ended; pick a later end date.");
+    throw new DomainError("INVALID_INPUT", "VALIDITY_ENDED");
   }
   const { idempotencyKey, ...payload } = input;
 
@@ -236,17 +229,20 @@ export async function generate(db: Db, user: SessionUser, input: GenerateInput):
     if (input.commodities.length > 0) {
       const known = new Set((await tx.select({ code: products.code }).from(products)).map((p) => p.code));
       const unknown = input.commodities.filter((c) => !known.has(c));
-      if (unknown.length) throw new DomainError("INVALID_INPUT", `Unknown product: ${unknown.join(", ")}`);
+      if (unknown.length)
+        throw new DomainError("INVALID_INPUT", "UNKNOWN_PRODUCT", { products: unknown.join(", ") });
     }
     const assignees = await checkAssignable(tx, ent, input.assignTo);
 
     const funds = await moveFunds(tx, pool, -total);
     if (!funds) {
       const now = await findPool(tx, ent);
-      throw new DomainError(
-        "POOL_INSUFFICIENT_FUNDS",
-        `The pool holds ${formatMoney(now?.fundsMinor ?? 0, pool.currency)}; ${input.quantity} × ${formatMoney(amount, pool.currency)} needs ${formatMoney(total, pool.currency)}. Nothing was generated.`,
-      );
+      throw new DomainError("POOL_INSUFFICIENT_FUNDS", "POOL_INSUFFICIENT_FUNDS", {
+        funds: { minor: now?.fundsMinor ?? 0, currency: pool.currency },
+        quantity: input.quantity,
+        amount: { minor: amount, currency: pool.currency },
+        total: { minor: total, currency: pool.currency },
+      });
     }
     const ids = Array.from({ length: input.quantity }, () => newCouponId());
     await tx.insert(coupons).values(
@@ -343,10 +339,7 @@ export async function assign(db: Db, user: SessionUser, input: AssignInput) {
     const ent = await poolAccess(tx, user, { lock: true });
     const v = await lockPoolVoucher(tx, await findPool(tx, ent), input.couponId);
     if (v.reclaimedAt) {
-      throw new DomainError(
-        "VOUCHER_ALREADY_RECLAIMED",
-        `${v.id} was reclaimed; it can no longer be shared.`,
-      );
+      throw new DomainError("VOUCHER_ALREADY_RECLAIMED", "RECLAIMED_CANNOT_SHARE", { couponId: v.id });
     }
     const accountIds = await checkAssignable(tx, ent, input.accountIds);
     const inserted: string[] = [];
@@ -400,7 +393,7 @@ export async function reclaim(db: Db, user: SessionUser, input: ReclaimInput): P
     const v = await lockPoolVoucher(tx, pool, id);
     if (!pool) throw notFound("Voucher");
     if (v.reclaimedAt) {
-      throw new DomainError("VOUCHER_ALREADY_RECLAIMED", `${v.id} was already reclaimed. Nothing changed.`);
+      throw new DomainError("VOUCHER_ALREADY_RECLAIMED", "ALREADY_RECLAIMED", { couponId: v.id });
     }
     const amount = Number(v.balance);
     // Zeroes the balance and marks the voucher Reclaimed (an empty one too: no ledger row then).

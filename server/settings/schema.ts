@@ -1,10 +1,13 @@
 import { z } from "zod";
 import { isTimeZone, LOCALES } from "@/i18n/config";
 
-/** A user's language and time zone (R-I18N-1, R-TZ-1). `timeZone: null` goes back to the account's. */
+/**
+ * A user's language and time zone (R-I18N-1, R-TZ-1). `locale: null` forgets the choice (the cookie and
+ * Accept-Language decide again); `timeZone: null` goes back to the account's.
+ */
 export const preferencesInput = z
   .object({
-    locale: z.enum(LOCALES).optional(),
+    locale: z.enum(LOCALES).nullable().optional(),
     timeZone: z
       .string()
       .max(64)

@@ -22,7 +22,7 @@ export async function updatePreferences(
   userId: string,
   input: PreferencesInput,
 ): Promise<Preferences> {
-  const set: { locale?: string; timeZone?: string | null } = {};
+  const set: { locale?: string | null; timeZone?: string | null } = {};
   if (input.locale !== undefined) set.locale = input.locale;
   if (input.timeZone !== undefined) set.timeZone = input.timeZone;
   if (Object.keys(set).length > 0) await db.update(users).set(set).where(eq(users.id, userId));

@@ -1,9 +1,10 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError, z } from "zod";
 import { type DatabaseHandle, isConnectionLoss } from "@/db/client";
+import { isLocale, type Locale } from "@/i18n/config";
 import { type AccountScope, resolveAccountScope, visibleCoupon } from "@/server/auth/access";
 import { type Caller, getSessionUser, type SessionUser, sessionTokenHash } from "@/server/auth/session";
-import { DOMAIN_ERRORS, DomainError, SERVER_FAILURE_MESSAGE } from "@/server/errors";
+import { DOMAIN_ERRORS, DomainError, notFound, SERVER_FAILURE_MESSAGE } from "@/server/errors";
 import { containsNul, NUL_MESSAGE } from "@/server/http/guard";
 import { couponId } from "@/server/vouchers/schema";
 
@@ -12,7 +13,14 @@ export type Context = {
   sessionToken: string | undefined;
   /** Set by tests that call procedures as a given user without a cookie. */
   user?: SessionUser | null;
+  /** The language the request asked for (cookie, then Accept-Language); the user's own choice wins. */
+  locale?: Locale;
 };
+
+/** The viewer's language for words the server makes (the audit log's sentences, R-I18N-1). */
+export function viewerLocale(ctx: { user?: SessionUser | null; locale?: Locale }): Locale {
+  return isLocale(ctx.user?.locale) ? ctx.user.locale : (ctx.locale ?? "en");
+}
 
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
@@ -32,6 +40,9 @@ const t = initTRPC.context<Context>().create({
         fieldErrors: zod ? z.flattenError(zod).fieldErrors : undefined,
         /** The typed domain error, for clients that react to one case (e.g. VOUCHER_CHANGED). */
         domainCode: error.cause instanceof DomainError ? error.cause.code : undefined,
+        /** The case (a key of the `errors` catalog) and its facts, worded by the client (R-I18N-1). */
+        reason: error.cause instanceof DomainError ? error.cause.reason : undefined,
+        params: error.cause instanceof DomainError ? error.cause.params : undefined,
       },
     };
   },
@@ -62,16 +73,12 @@ export function domainTRPCError(cause: unknown): TRPCError | null {
     return new TRPCError({
       code: "CONFLICT",
       message: "This voucher is busy right now. Nothing was charged; please try again.",
-      cause: new DomainError("CONFLICT", "busy"),
+      cause: new DomainError("CONFLICT", "BUSY"),
     });
   }
   if (isConnectionLoss(cause)) {
-    return new TRPCError({
-      code: "SERVICE_UNAVAILABLE",
-      message:
-        "The service is briefly unavailable. Please try again in a moment; a retry never charges twice.",
-      cause: new DomainError("DATABASE_UNAVAILABLE", "database connection lost"),
-    });
+    const lost = new DomainError("DATABASE_UNAVAILABLE", "DATABASE_UNAVAILABLE");
+    return new TRPCError({ code: "SERVICE_UNAVAILABLE", message: lost.message, cause: lost });
   }
   return null;
 }
@@ -95,7 +102,13 @@ const inputHygiene = t.middleware(async ({ getRawInput, next }) => {
   } catch {
     return next(); // the procedure's own parsing answers the unreadable input
   }
-  if (containsNul(raw)) throw new TRPCError({ code: "BAD_REQUEST", message: NUL_MESSAGE });
+  if (containsNul(raw)) {
+    throw new TRPCError({
+      code: "BAD_REQUEST",
+      message: NUL_MESSAGE,
+      cause: new DomainError("INVALID_INPUT", "NUL_TEXT"),
+    });
+  }
   return next();
 });
 
@@ -130,7 +143,7 @@ export const sessionProcedure = publicProcedure.use(({ ctx, next }) => {
 
 export const operatorProcedure = authedProcedure.use(({ ctx, next }) => {
   if (ctx.user.role !== "operator") {
-    throw new TRPCError({ code: "FORBIDDEN", message: "Only the platform operator can do this." });
+    throw new DomainError("FORBIDDEN", "OPERATOR_ONLY");
   }
   return next();
 });
@@ -171,8 +184,7 @@ export async function accountScope(
   requested: string | undefined,
 ): Promise<AccountScope> {
   const scope = await resolveAccountScope(db, user, requested);
-  if (scope === "operator-all")
-    throw new TRPCError({ code: "BAD_REQUEST", message: "Choose one account to view." });
-  if (!scope) throw new TRPCError({ code: "NOT_FOUND", message: "Account not found" });
+  if (scope === "operator-all") throw new DomainError("INVALID_INPUT", "CHOOSE_ONE_ACCOUNT");
+  if (!scope) throw notFound("Account");
   return scope;
 }

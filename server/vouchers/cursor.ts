@@ -21,11 +21,11 @@ export function decodeCursor(raw: string, sort: string): Cursor {
   try {
     parsed = JSON.parse(Buffer.from(raw, "base64url").toString("utf8"));
   } catch {
-    throw new DomainError("INVALID_CURSOR", "The page cursor is malformed; start from the first page.");
+    throw new DomainError("INVALID_CURSOR", "INVALID_CURSOR");
   }
   const result = cursorShape.safeParse(parsed);
   if (!result.success || result.data.s !== sort) {
-    throw new DomainError("INVALID_CURSOR", "The page cursor is malformed; start from the first page.");
+    throw new DomainError("INVALID_CURSOR", "INVALID_CURSOR");
   }
   // The value must be of the kind the sort compares (a forged cursor must be a 400, not a failed
   // query): balance sorts carry an integer; time sorts a UTC timestamp as the database prints it;
@@ -35,7 +35,7 @@ export function decodeCursor(raw: string, sort: string): Cursor {
     ? typeof v === "number" && Number.isSafeInteger(v)
     : typeof v === "string" && isUtcTimestamp(v) && (sort !== "history" || /^\d{1,18}$/.test(id));
   if (!valid) {
-    throw new DomainError("INVALID_CURSOR", "The page cursor is malformed; start from the first page.");
+    throw new DomainError("INVALID_CURSOR", "INVALID_CURSOR");
   }
   return result.data;
 }

@@ -3,6 +3,9 @@ import postgres from "postgres";
 import { type DatabaseHandle, type Executor, rows } from "@/db/client";
 import { accounts, coupons } from "@/db/schema";
 import type { AccountScope } from "@/server/auth/access";
+import type { Locale } from "@/i18n/config";
+import { csvHeader } from "@/i18n/request-locale";
+import { isoDay } from "@/lib/format";
 import { csvRecord } from "@/server/csv";
 import { serverEnv } from "@/server/env";
 import { errorResponse } from "@/server/http/errors";
@@ -54,12 +57,7 @@ export function literal(value: string): string {
 
 /** The calendar day in the given zone, "2026-11-26": file names carry the downloader's date. */
 export function localDay(timeZone: string, now = new Date()): string {
-  return new Intl.DateTimeFormat("en-CA", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).format(now);
+  return isoDay(now, timeZone);
 }
 
 export function historyFileName(couponId: string, timeZone: string, now = new Date()): string {
@@ -76,8 +74,9 @@ export function streamCouponHistory(
   handle: DatabaseHandle,
   couponId: string,
   timeZone: string,
+  locale: Locale = "en",
 ): ReadableStream<Uint8Array> {
-  const header = BOM + csvRecord([...HISTORY_HEADER]);
+  const header = BOM + csvRecord(csvHeader("history", HISTORY_HEADER, locale));
   const cols = historyColumns();
   if (handle.kind === "postgres" && handle.url) {
     return copyStream(
@@ -320,8 +319,9 @@ export function streamCouponList(
   scope: AccountScope,
   input: ListInput,
   timeZone: string,
+  locale: Locale = "en",
 ): ReadableStream<Uint8Array> {
-  const header = BOM + csvRecord([...LIST_HEADER]);
+  const header = BOM + csvRecord(csvHeader("list", LIST_HEADER, locale));
   const cols = listColumns();
   const query = (db: Executor, state: ListInput) => {
     const { col, where, order } = listPlan(scope, state);

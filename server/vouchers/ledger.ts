@@ -51,9 +51,9 @@ export async function postVoucher(tx: Executor, e: VoucherEntry): Promise<number
   } catch (err) {
     const refusal = vcpayRefusal(err);
     if (!refusal) throw err;
-    throw new DomainError(
-      "CONFLICT",
-      `Voucher ${e.couponId} cannot take this change (${refusal.code.toLowerCase().replaceAll("_", " ")}). Nothing changed.`,
-    );
+    throw new DomainError("CONFLICT", "VOUCHER_CANNOT_TAKE", {
+      couponId: e.couponId,
+      code: refusal.code.toLowerCase().replaceAll("_", " "),
+    });
   }
 }

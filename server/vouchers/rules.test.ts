@@ -130,3 +130,26 @@ describe("endOfDayExclusive / startOfDay (R-TIME-1: a date ends at the end of th
     expect(() => endOfDayExclusive(bad)).toThrow(RangeError);
   });
 });
+
+describe("R-TZ-1: a typed day is read in the typing user's zone; the stored end stays the next midnight (R-TIME-1)", () => {
+  it.each([
+    ["2026-12-31", "Asia/Shanghai", "2026-12-31T16:00:00.000Z"],
+    ["2026-12-31", "Asia/Tokyo", "2026-12-31T15:00:00.000Z"],
+    ["2026-12-31", "America/New_York", "2027-01-01T05:00:00.000Z"],
+    ["2026-07-31", "America/New_York", "2026-08-01T04:00:00.000Z"],
+    ["2026-03-07", "America/New_York", "2026-03-08T05:00:00.000Z"],
+    ["2026-03-08", "America/New_York", "2026-03-09T04:00:00.000Z"],
+    ["2026-12-31", "UTC", "2027-01-01T00:00:00.000Z"],
+    ["2026-12-31", "Asia/Kolkata", "2026-12-31T18:30:00.000Z"],
+  ])("R-TZ-1: %s in %s ends at %s", (date, zone, instant) => {
+    expect(endOfDayExclusive(date, zone).toISOString()).toBe(instant);
+  });
+
+  it("R-TZ-1: the default (no zone given) is still UTC+8, as R-TIME-1 says", () => {
+    expect(endOfDayExclusive("2026-12-31").toISOString()).toBe(
+      endOfDayExclusive("2026-12-31", 480).toISOString(),
+    );
+    expect(startOfDay("2026-12-01", "Asia/Shanghai").toISOString()).toBe("2026-11-30T16:00:00.000Z");
+    expect(startOfDay("2026-03-08", "America/New_York").toISOString()).toBe("2026-03-08T05:00:00.000Z");
+  });
+});

@@ -24,20 +24,61 @@ export function deriveStatusOracle(c: StatusInput, now: Date): CouponStatus {
   return "Available";
 }
 
+/** The zone demo accounts and accounts without a zone use (R-TIME-1: UTC+8). */
+export const DEFAULT_ZONE = "Asia/Shanghai";
+
+/** Minutes the zone is ahead of UTC at that instant (Asia/Shanghai: 480, New York in July: -240). */
+export function zoneOffsetMinutes(timeZone: string, at: number): number {
+  const p = Object.fromEntries(
+    new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric",
+    })
+      .formatToParts(new Date(at))
+      .map((x) => [x.type, Number(x.value)]),
+  );
+  const wall = Date.UTC(
+    p.year ?? 0,
+    (p.month ?? 1) - 1,
+    p.day ?? 1,
+    p.hour ?? 0,
+    p.minute ?? 0,
+    p.second ?? 0,
+  );
+  return Math.round((wall - Math.floor(at / 1000) * 1000) / 60_000);
+}
+
+/** The instant a wall-clock midnight (UTC milliseconds of that wall time) happens in the zone. */
+function wallToInstant(wallUtc: number, zone: string | number): number {
+  if (typeof zone === "number") return wallUtc - zone * 60_000;
+  // Two passes settle the offset around a daylight-saving change.
+  let at = wallUtc - zoneOffsetMinutes(zone, wallUtc) * 60_000;
+  at = wallUtc - zoneOffsetMinutes(zone, at) * 60_000;
+  return at;
+}
+
 /**
- * A validity period that ends on a calendar date ends at the end of that day in the given
- * UTC offset, stored as the exclusive instant of the next midnight (R-TIME-1).
+ * A validity period that ends on a calendar date ends at the end of that day, stored as the
+ * exclusive instant of the next midnight (R-TIME-1). The day is read in the zone of the person who
+ * typed it (R-TZ-1: an IANA zone, or a fixed UTC offset in minutes); UTC+8 by default.
  */
-export function endOfDayExclusive(date: string, offsetMinutes = 480): Date {
+export function endOfDayExclusive(date: string, zone: string | number = DEFAULT_ZONE): Date {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   if (!m) throw new RangeError(`not a date: ${date}`);
   const day = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
   if (day.toISOString().slice(0, 10) !== date) throw new RangeError(`not a calendar date: ${date}`); // e.g. 2026-02-30
-  const utcMidnight = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + 1);
-  return new Date(utcMidnight - offsetMinutes * 60_000);
+  return new Date(wallToInstant(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + 1), zone));
 }
 
-/** Start of a calendar date in the given UTC offset. */
-export function startOfDay(date: string, offsetMinutes = 480): Date {
-  return new Date(endOfDayExclusive(date, offsetMinutes).getTime() - 86_400_000);
+/** Start of a calendar date in the given zone (or UTC offset in minutes). */
+export function startOfDay(date: string, zone: string | number = DEFAULT_ZONE): Date {
+  endOfDayExclusive(date, zone); // validates
+  const [y, mo, d] = date.split("-").map(Number);
+  return new Date(wallToInstant(Date.UTC(y ?? 0, (mo ?? 1) - 1, d ?? 1), zone));
 }

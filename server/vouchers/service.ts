@@ -22,10 +22,15 @@ export function newCouponId(): string {
  * in one transaction, idempotent on the caller's key (same key and payload → same voucher;
  * same key, other payload → refused).
  */
-export async function issueCoupon(db: Db, actor: { userId: string; accountId: string }, input: IssueInput) {
-  const nominalMinor = parseMoneyInput("Nominal value", input.nominal);
-  if (nominalMinor <= 0) throw new DomainError("INVALID_INPUT", "Nominal value must be more than 0.00");
-  const minOrderMinor = parseMoneyInput("Limit on order amount", input.minOrder);
+/** `actor.timeZone`: the zone the typed dates are read in (R-TZ-1), the issuer's; UTC+8 by default. */
+export async function issueCoupon(
+  db: Db,
+  actor: { userId: string; accountId: string; timeZone?: string },
+  input: IssueInput,
+) {
+  const nominalMinor = parseMoneyInput("nominal", input.nominal);
+  if (nominalMinor <= 0) throw new DomainError("INVALID_INPUT", "AMOUNT_POSITIVE", { field: "nominal" });
+  const minOrderMinor = parseMoneyInput("minOrder", input.minOrder);
   const { idempotencyKey, ...payload } = input;
   const hash = requestHash(payload);
 
@@ -47,7 +52,8 @@ export async function issueCoupon(db: Db, actor: { userId: string; accountId: st
       const known = await tx.select({ code: products.code }).from(products);
       const codes = new Set(known.map((p) => p.code));
       const unknown = input.commodities.filter((c) => !codes.has(c));
-      if (unknown.length) throw new DomainError("INVALID_INPUT", `Unknown product: ${unknown.join(", ")}`);
+      if (unknown.length)
+        throw new DomainError("INVALID_INPUT", "UNKNOWN_PRODUCT", { products: unknown.join(", ") });
     }
 
     const id = newCouponId();
@@ -67,8 +73,8 @@ export async function issueCoupon(db: Db, actor: { userId: string; accountId: st
       paymentTypes: [...new Set(input.paymentTypes)],
       minOrderMinor,
       // Calendar dates are days in UTC+8 (R-TIME-1); the end is the next midnight, exclusive.
-      effectiveFrom: startOfDay(input.effectiveFrom).toISOString(),
-      expiresAt: endOfDayExclusive(input.expiresOn).toISOString(),
+      effectiveFrom: startOfDay(input.effectiveFrom, actor.timeZone).toISOString(),
+      expiresAt: endOfDayExclusive(input.expiresOn, actor.timeZone).toISOString(),
       issuedAt: sql`now()` as unknown as string,
       source: "Direct issuance",
       description: input.description,

@@ -18,7 +18,7 @@ import { GET as listExport } from "@/app/api/coupons/export/route";
 import { type DatabaseHandle, rows } from "@/db/client";
 import { ACCOUNTS, DEMO_PASSWORD, DEMO_USERS } from "@/db/seed";
 import { SESSION_COOKIE } from "@/server/auth/session";
-import { DomainError } from "@/server/errors";
+import { DomainError, notFound } from "@/server/errors";
 import type { ErrorBody } from "@/server/http/errors";
 import { doorOf, errorToResponse } from "@/server/http/route";
 import { eachDriver, seededDatabase, testDatabases } from "../db";
@@ -94,10 +94,16 @@ describe("the door: every route handler under app/api is built with server/http/
 
 describe("the door's error answers", () => {
   it("R-SEC-2: a domain error keeps its status and message; anything unexpected is a 500 with a fixed sentence and no stack", async () => {
-    const missing = errorToResponse(new DomainError("NOT_FOUND", "Voucher not found"), "/test");
+    const missing = errorToResponse(notFound("Voucher"), "/test");
     expect(missing.status).toBe(404);
     expect(await missing.json()).toEqual({
-      error: { code: "NOT_FOUND", message: "Voucher not found", domainCode: "NOT_FOUND" },
+      error: {
+        code: "NOT_FOUND",
+        message: "Voucher not found",
+        domainCode: "NOT_FOUND",
+        reason: "NOT_FOUND",
+        params: { what: "voucher" },
+      },
     });
     expect(errorToResponse(new DomainError("INVALID_INPUT", "Bad"), "/test").status).toBe(400);
     expect(errorToResponse(new DomainError("PERMISSION_REQUIRED", "Ask"), "/test").status).toBe(403);
@@ -216,7 +222,13 @@ describe.each(eachDriver(drivers))("[%s] route handlers through the door", (_nam
       });
     const missing = await expectError(await get("u-alice", "CP-ZZZZ-ZZZZ"), 404, "missing voucher");
     expect(missing).toEqual({
-      error: { code: "NOT_FOUND", message: "Voucher not found", domainCode: "NOT_FOUND" },
+      error: {
+        code: "NOT_FOUND",
+        message: "Voucher not found",
+        domainCode: "NOT_FOUND",
+        reason: "NOT_FOUND",
+        params: { what: "voucher" },
+      },
     });
     for (const [user, id] of [
       ["u-alice", "CP-BOB0-0200"],
@@ -265,7 +277,13 @@ describe.each(eachDriver(drivers))("[%s] route handlers through the door", (_nam
     const get = (account: string, t = token) =>
       callRoute(listExport, handle, `/api/coupons/export?account=${account}`, { token: t });
     const missing = await expectError(await get("9999999999999999"), 404, "missing account");
-    expect(missing.error).toEqual({ code: "NOT_FOUND", message: "Account not found" });
+    expect(missing.error).toEqual({
+      code: "NOT_FOUND",
+      message: "Account not found",
+      domainCode: "NOT_FOUND",
+      reason: "NOT_FOUND",
+      params: { what: "account" },
+    });
     for (const account of [ACCOUNTS.bob, ACCOUNTS.acme, ACCOUNTS.dave, ACCOUNTS.operator]) {
       expect(await expectError(await get(account), 404, account)).toEqual(missing);
     }

@@ -1,10 +1,13 @@
+import { getTranslations } from "next-intl/server";
 import { BillsView } from "@/components/bills/bills-view";
 import { UnknownAccount } from "@/components/bills/unknown-account";
 import { Loading, QueryBoundary } from "@/components/ui/query-boundary";
 import { requireUser } from "@/server/auth/current";
 import { getQueryClient, HydrateClient, trpc } from "@/trpc/server";
 
-export const metadata = { title: "Bills" };
+export async function generateMetadata() {
+  return { title: (await getTranslations("bills"))("title") };
+}
 
 /** `?account=` holds the account filter: a UID or "all"; absent, the caller's own account. */
 function accountParam(raw: string | string[] | undefined): string | undefined {
@@ -18,11 +21,14 @@ export default async function BillsPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const user = await requireUser();
+  const t = await getTranslations("bills");
   const accountId = accountParam((await searchParams).account);
   const header = (
     <div className="mb-4">
-      <p className="text-sm text-slate-600">Billing › Bills</p>
-      <h1 className="text-2xl font-semibold">Bills</h1>
+      <p className="text-sm text-slate-600">
+        {t("breadcrumb")} › {t("title")}
+      </p>
+      <h1 className="text-2xl font-semibold">{t("title")}</h1>
     </div>
   );
   const qc = getQueryClient();
@@ -34,7 +40,7 @@ export default async function BillsPage({
     return (
       <>
         {header}
-        <UnknownAccount href="/bills" label="Bills" />
+        <UnknownAccount href="/bills" what="bills" />
       </>
     );
   }
@@ -42,13 +48,8 @@ export default async function BillsPage({
   return (
     <HydrateClient>
       {header}
-      <QueryBoundary fallback={<Loading label="Loading your bills…" />}>
-        <BillsView
-          key={accountId ?? ""}
-          accountId={accountId}
-          ownAccountId={user.accountId}
-          timeZone={user.timeZone}
-        />
+      <QueryBoundary fallback={<Loading label={t("loading")} />}>
+        <BillsView key={accountId ?? ""} accountId={accountId} ownAccountId={user.accountId} />
       </QueryBoundary>
     </HydrateClient>
   );

@@ -1,5 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import { CouponsView } from "@/components/coupons/coupons-view";
 import { ForecastPanel } from "@/components/coupons/forecast-panel";
 import { Loading, QueryBoundary } from "@/components/ui/query-boundary";
@@ -8,14 +9,19 @@ import { requireUser } from "@/server/auth/current";
 import { decodeCursor } from "@/server/vouchers/cursor";
 import { getQueryClient, HydrateClient, trpc } from "@/trpc/server";
 
-export const metadata = { title: "Coupons" };
+export async function generateMetadata() {
+  return { title: (await getTranslations("coupons"))("tabCoupons") };
+}
 
-const Heading = () => (
-  <div className="mb-4">
-    <p className="text-sm text-slate-600">Account › Cards and Coupons</p>
-    <h1 className="text-2xl font-semibold">Coupons</h1>
-  </div>
-);
+const Heading = async () => {
+  const t = await getTranslations("coupons");
+  return (
+    <div className="mb-4">
+      <p className="text-sm text-slate-600">{t("breadcrumb")}</p>
+      <h1 className="text-2xl font-semibold">{t("tabCoupons")}</h1>
+    </div>
+  );
+};
 
 export default async function CouponsPage({
   searchParams,
@@ -23,6 +29,7 @@ export default async function CouponsPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const user = await requireUser();
+  const t = await getTranslations("coupons");
   const { value: state, stale } = parseListParamsLenient(searchParamsFromRecord(await searchParams));
   if (state.cursor) {
     try {
@@ -53,15 +60,12 @@ export default async function CouponsPage({
       <>
         <Heading />
         <div role="alert" className="max-w-2xl rounded border border-amber-300 bg-amber-50 p-4 text-sm">
-          <p className="font-medium">This link is out of date.</p>
+          <p className="font-medium">{t("staleTitle")}</p>
           <p className="mt-1">
-            {stale.includes("account")
-              ? "It points to an account you cannot view, or to a page of the list that no longer exists."
-              : "Part of it no longer matches the list (a page position or a filter we do not recognise)."}{" "}
-            Your other filters are kept.
+            {stale.includes("account") ? t("staleAccount") : t("staleOther")} {t("staleKept")}
           </p>
           <Link href={first} className="mt-3 inline-block font-medium text-blue-800 underline">
-            Show the first page
+            {t("showFirstPage")}
           </Link>
         </div>
       </>
@@ -74,10 +78,9 @@ export default async function CouponsPage({
     <HydrateClient>
       <Heading />
       <ForecastPanel accountId={state.accountId} timeZone={user.timeZone} />
-      <QueryBoundary fallback={<Loading label="Loading your coupons…" />}>
+      <QueryBoundary fallback={<Loading label={t("loadingCoupons")} />}>
         <CouponsView
           state={state}
-          timeZone={user.timeZone}
           ownAccountId={user.accountId}
           canViewAll={user.role !== "operator"}
           renderedAt={Date.now()}

@@ -35,7 +35,7 @@ export default async function InvoicesPage({
     return (
       <>
         {header}
-        <UnknownAccount href="/invoices" label="Invoices" />
+        <UnknownAccount href="/invoices" what="invoices" />
       </>
     );
   }

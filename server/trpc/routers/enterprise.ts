@@ -19,7 +19,7 @@ import {
   revokePermission,
   setUpRelationship,
 } from "@/server/enterprise/service";
-import { authedProcedure, router } from "../init";
+import { authedProcedure, router, viewerLocale } from "../init";
 
 /** Enterprise Account Center (R-ENT-1..3). Every call acts on the caller's own account's enterprise. */
 export const enterpriseRouter = router({
@@ -57,6 +57,6 @@ export const enterpriseRouter = router({
     .output(auditListOutput)
     .query(async ({ ctx, input }) => {
       const ent = await requireAuditViewer(ctx.handle.db, ctx.user);
-      return listAudit(ctx.handle.db, ent, input.cursor, input.limit);
+      return listAudit(ctx.handle.db, ent, input.cursor, input.limit, viewerLocale(ctx));
     }),
 });

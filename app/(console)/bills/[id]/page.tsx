@@ -1,3 +1,4 @@
+import { getTranslations } from "next-intl/server";
 import { TRPCError } from "@trpc/server";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -7,10 +8,13 @@ import { requireUser } from "@/server/auth/current";
 import { billId } from "@/server/bills/schema";
 import { getQueryClient, HydrateClient, trpc } from "@/trpc/server";
 
-export const metadata = { title: "Bill" };
+export async function generateMetadata() {
+  return { title: (await getTranslations("bills"))("billTitle") };
+}
 
 export default async function BillPage({ params }: { params: Promise<{ id: string }> }) {
-  const user = await requireUser();
+  await requireUser();
+  const t = await getTranslations("bills");
   const parsed = billId.safeParse((await params).id);
   if (!parsed.success) notFound();
   const id = parsed.data.toUpperCase();
@@ -26,16 +30,16 @@ export default async function BillPage({ params }: { params: Promise<{ id: strin
     <HydrateClient>
       <div className="mb-4">
         <p className="text-sm text-slate-600">
-          Billing ›{" "}
+          {t("breadcrumb")} ›{" "}
           <Link href="/bills" className="underline">
-            Bills
+            {t("title")}
           </Link>{" "}
           › {id}
         </p>
-        <h1 className="text-2xl font-semibold">Bill {id}</h1>
+        <h1 className="text-2xl font-semibold">{t("billHeading", { id })}</h1>
       </div>
-      <QueryBoundary fallback={<Loading label="Loading bill…" />}>
-        <BillDetails id={id} timeZone={user.timeZone} />
+      <QueryBoundary fallback={<Loading label={t("loadingBill")} />}>
+        <BillDetails id={id} />
       </QueryBoundary>
     </HydrateClient>
   );

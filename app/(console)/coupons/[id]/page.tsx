@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import { CouponDetails } from "@/components/coupons/coupon-details";
 import { Loading, QueryBoundary } from "@/components/ui/query-boundary";
 import { requireUser } from "@/server/auth/current";
@@ -8,15 +9,15 @@ import { getQueryClient, HydrateClient, trpc } from "@/trpc/server";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
   const parsed = couponId.safeParse((await params).id);
+  const t = await getTranslations("coupons");
   return {
-    title: parsed.success
-      ? `${parsed.data.toUpperCase()} · Coupon Deduction Details`
-      : "Coupon Deduction Details",
+    title: parsed.success ? t("detailsPageTitle", { id: parsed.data.toUpperCase() }) : t("detailsTitle"),
   };
 }
 
 export default async function CouponDetailsPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requireUser();
+  const t = await getTranslations("coupons");
   const parsed = couponId.safeParse((await params).id);
   if (!parsed.success) notFound();
   const id = parsed.data.toUpperCase();
@@ -35,15 +36,15 @@ export default async function CouponDetailsPage({ params }: { params: Promise<{ 
       <div className="mb-4">
         <p className="text-sm text-slate-600 print:hidden">
           <Link href="/coupons" className="underline">
-            Coupons
+            {t("tabCoupons")}
           </Link>{" "}
           › {id}
         </p>
-        <h1 className="text-2xl font-semibold">Coupon Deduction Details</h1>
-        <p className="hidden text-sm print:block">Voucher {id}</p>
+        <h1 className="text-2xl font-semibold">{t("detailsTitle")}</h1>
+        <p className="hidden text-sm print:block">{t("printVoucher", { id })}</p>
       </div>
-      <QueryBoundary fallback={<Loading label="Loading voucher…" />}>
-        <CouponDetails id={id} timeZone={user.timeZone} ownAccountId={user.accountId} />
+      <QueryBoundary fallback={<Loading label={t("loadingVoucher")} />}>
+        <CouponDetails id={id} ownAccountId={user.accountId} />
       </QueryBoundary>
     </HydrateClient>
   );

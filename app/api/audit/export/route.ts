@@ -1,3 +1,4 @@
+import { requestLocale } from "@/i18n/request-locale";
 import { requireAuditViewer } from "@/server/enterprise/access";
 import { auditFileName, streamAudit } from "@/server/enterprise/audit";
 import { authedRoute } from "@/server/http/route";
@@ -8,7 +9,10 @@ import { csvResponse } from "@/server/vouchers/export";
  * view it (the owner and holders of the Quota Pool permission, checked on this request); others
  * get the audit procedure's answer (403 with the reason).
  */
-export const GET = authedRoute(async (_req, { handle, user }) => {
+export const GET = authedRoute(async (req, { handle, user }) => {
   const ent = await requireAuditViewer(handle.db, user);
-  return csvResponse(streamAudit(handle, ent, user.timeZone), auditFileName(ent, user.timeZone));
+  return csvResponse(
+    streamAudit(handle, ent, user.timeZone, requestLocale(req, user)),
+    auditFileName(ent, user.timeZone),
+  );
 });

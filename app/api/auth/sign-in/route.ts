@@ -3,7 +3,7 @@ import { attemptSignIn } from "@/server/auth/session";
 import { clientAddress, tooManyAttempts } from "@/server/auth/throttle";
 import { serverEnv } from "@/server/env";
 import { DomainError } from "@/server/errors";
-import { NUL_MESSAGE, safeNextPath } from "@/server/http/guard";
+import { safeNextPath } from "@/server/http/guard";
 import { errorResponse, publicRoute } from "@/server/http/route";
 
 /**
@@ -32,7 +32,7 @@ export const POST = publicRoute(async (req, { handle }) => {
     if (e instanceof DomainError) throw e;
     return errorResponse("BAD_REQUEST", "Send an email and a password.");
   }
-  if (email.includes("\0") || password.includes("\0")) throw new DomainError("INVALID_INPUT", NUL_MESSAGE);
+  if (email.includes("\0") || password.includes("\0")) throw new DomainError("INVALID_INPUT", "NUL_TEXT");
   const outcome =
     email && password && password.length <= 200 && email.length <= 320
       ? await attemptSignIn(

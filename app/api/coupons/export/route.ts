@@ -1,3 +1,4 @@
+import { requestLocale } from "@/i18n/request-locale";
 import { parseListParams } from "@/lib/coupon-list-params";
 import { DomainError } from "@/server/errors";
 import { accountRoute } from "@/server/http/route";
@@ -17,12 +18,12 @@ import {
 export const GET = accountRoute(
   (req) => {
     const parsed = parseListParams(new URL(req.url).searchParams);
-    if (!parsed.ok) throw new DomainError("INVALID_INPUT", parsed.error);
+    if (!parsed.ok) throw new DomainError("INVALID_INPUT", "BAD_LIST_LINK", { detail: parsed.error });
     return parsed.value;
   },
-  (_req, { handle, user, scope, input }) => {
+  (req, { handle, user, scope, input }) => {
     if (!exportCapacity(handle)) return exportBusy();
-    const body = streamCouponList(handle, scope, input, user.timeZone);
+    const body = streamCouponList(handle, scope, input, user.timeZone, requestLocale(req, user));
     return csvResponse(body, listFileName(user.timeZone));
   },
 );

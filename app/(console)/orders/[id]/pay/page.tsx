@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import { PaymentView } from "@/components/orders/payment-view";
 import { Loading, QueryBoundary } from "@/components/ui/query-boundary";
 import { requireUser } from "@/server/auth/current";
@@ -8,11 +9,14 @@ import { getQueryClient, HydrateClient, trpc } from "@/trpc/server";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
   const parsed = orderId.safeParse((await params).id);
-  return { title: parsed.success ? `Pay order ${parsed.data.toUpperCase()}` : "Pay order" };
+  const t = await getTranslations("payment");
+  return { title: parsed.success ? t("pageTitle", { id: parsed.data.toUpperCase() }) : t("pageTitlePlain") };
 }
 
 export default async function PayPage({ params }: { params: Promise<{ id: string }> }) {
-  const user = await requireUser();
+  await requireUser();
+  const t = await getTranslations("payment");
+  const to = await getTranslations("orders");
   const parsed = orderId.safeParse((await params).id);
   if (!parsed.success) notFound();
   const id = parsed.data.toUpperCase();
@@ -27,14 +31,14 @@ export default async function PayPage({ params }: { params: Promise<{ id: string
       <div className="mb-4">
         <p className="text-sm text-slate-600">
           <Link href="/orders" className="underline">
-            Orders
+            {to("title")}
           </Link>{" "}
           › {id}
         </p>
-        <h1 className="text-2xl font-semibold">Payment</h1>
+        <h1 className="text-2xl font-semibold">{t("title")}</h1>
       </div>
-      <QueryBoundary fallback={<Loading label="Matching your vouchers…" />}>
-        <PaymentView id={id} timeZone={user.timeZone} />
+      <QueryBoundary fallback={<Loading label={t("matching")} />}>
+        <PaymentView id={id} />
       </QueryBoundary>
     </HydrateClient>
   );

@@ -1,3 +1,4 @@
+import { requestLocale } from "@/i18n/request-locale";
 import { billLinesFileName, streamBillLines } from "@/server/bills/export";
 import { visibleBill } from "@/server/bills/queries";
 import { billId } from "@/server/bills/schema";
@@ -6,13 +7,13 @@ import { authedRoute } from "@/server/http/route";
 import { csvResponse, exportBusy, exportCapacity } from "@/server/vouchers/export";
 
 /** R-PAYG-1: a bill's lines, with what each voucher paid, as a streamed CSV download. */
-export const GET = authedRoute<{ id: string }>(async (_req, { handle, user, params }) => {
+export const GET = authedRoute<{ id: string }>(async (req, { handle, user, params }) => {
   const parsed = billId.safeParse(params.id);
-  if (!parsed.success) throw new DomainError("INVALID_INPUT", "That is not a bill ID.");
+  if (!parsed.success) throw new DomainError("INVALID_INPUT", "BAD_BILL_ID");
   const bill = await visibleBill(handle.db, user, parsed.data);
   if (!exportCapacity(handle)) return exportBusy();
   return csvResponse(
-    streamBillLines(handle, bill.id, user.timeZone),
+    streamBillLines(handle, bill.id, user.timeZone, requestLocale(req, user)),
     billLinesFileName(bill.id, user.timeZone),
   );
 });

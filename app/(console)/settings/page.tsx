@@ -1,0 +1,33 @@
+import { getTranslations } from "next-intl/server";
+import { SettingsForm } from "@/components/settings/settings-form";
+import { Loading, QueryBoundary } from "@/components/ui/query-boundary";
+import { requireUser } from "@/server/auth/current";
+import { getQueryClient, HydrateClient, trpc } from "@/trpc/server";
+
+export async function generateMetadata() {
+  return { title: (await getTranslations("settings"))("title") };
+}
+
+/** The user's language and time zone (R-I18N-1, R-TZ-1). */
+export default async function SettingsPage() {
+  await requireUser();
+  const t = await getTranslations("settings");
+  void getQueryClient().prefetchQuery(trpc.me.preferences.queryOptions());
+  return (
+    <HydrateClient>
+      <div className="mb-4">
+        <p className="text-sm text-slate-600">{t("breadcrumb")}</p>
+        <h1 className="text-2xl font-semibold">{t("title")}</h1>
+      </div>
+      <QueryBoundary fallback={<Loading />}>
+        <SettingsForm zones={zoneList()} />
+      </QueryBoundary>
+    </HydrateClient>
+  );
+}
+
+/** Every IANA zone the server knows, with UTC first (decision 015). */
+function zoneList(): string[] {
+  const all = Intl.supportedValuesOf("timeZone");
+  return ["UTC", ...all.filter((z) => z !== "UTC")];
+}
