@@ -22,6 +22,7 @@ import os from "node:os";
 import { appDatabase } from "@/db";
 import { ConfigError, parseEntryEnv, serverEnv } from "@/server/env";
 import { serveApi } from "@/server/http/node";
+import { stopJobs } from "./jobs/start";
 
 // Next and React pick their production builds from NODE_ENV; `next start` sets it the same way.
 (process.env as Record<string, string | undefined>).NODE_ENV ??= "production";
@@ -115,6 +116,10 @@ async function serve(port: number, hostname: string | undefined, graceSeconds: n
         }
       }
       server.closeAllConnections();
+      // The job queue's own connections (decision 016) close with the pool.
+      await stopJobs().catch((e: unknown) =>
+        log(`jobs did not stop cleanly: ${e instanceof Error ? e.message : e}`),
+      );
       await (await appDatabase()).close();
       await app.close().catch(() => {});
       log("stopped");

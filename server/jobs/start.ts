@@ -13,16 +13,17 @@ import { serverEnv } from "@/server/env";
 import { JOBS, runJob } from "./tasks";
 
 const KEY = Symbol.for("voucher-console.jobs");
-type Holder = { [KEY]?: boolean };
+type Holder = { [KEY]?: { stop: () => Promise<void> } };
 export const PGLITE_INTERVAL_MS = 30 * 60 * 1000;
 
 export async function startJobs(handle: DatabaseHandle): Promise<void> {
   const g = globalThis as Holder;
   if (g[KEY] || !serverEnv().jobs) return;
-  g[KEY] = true;
+  g[KEY] = { stop: async () => {} };
   if (handle.kind === "postgres") {
     const { startQueue } = await import("./queue");
-    await startQueue(handle);
+    const queue = await startQueue(handle);
+    g[KEY] = { stop: queue.stop };
     return;
   }
   const tick = async () => {
@@ -33,5 +34,12 @@ export async function startJobs(handle: DatabaseHandle): Promise<void> {
     }
   };
   await tick();
-  setInterval(() => void tick(), PGLITE_INTERVAL_MS).unref();
+  const timer = setInterval(() => void tick(), PGLITE_INTERVAL_MS);
+  timer.unref();
+  g[KEY] = { stop: async () => clearInterval(timer) };
+}
+
+/** Stops the scheduled work of this process (graceful shutdown, server/main.ts): the queue lets a running job end. */
+export async function stopJobs(): Promise<void> {
+  await (globalThis as Holder)[KEY]?.stop();
 }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { and, asc, desc, eq, type SQL, sql } from "drizzle-orm";
 import { type Executor, rows } from "@/db/client";
 import { accounts, couponLedger, coupons, couponShares } from "@/db/schema";
@@ -215,10 +216,13 @@ export async function listCoupons(db: Executor, scope: AccountScope, input: List
       .orderBy(...order)
       .limit(sql.placeholder("limit"));
     const dir = sql.raw(input.dir === "desc" ? "DESC" : "ASC");
-    return db
-      .select({ rows: sql<ListTuple[] | string | null>`json_agg(t.r ORDER BY t.k ${dir}, t.i ${dir})` })
-      .from(sql`(${page}) t`)
-      .prepare("coupons_list");
+    return (
+      db
+        .select({ rows: sql<ListTuple[] | string | null>`json_agg(t.r ORDER BY t.k ${dir}, t.i ${dir})` })
+        .from(sql`(${page}) t`)
+        // One server-side statement per shape: node-postgres holds each name to one text per connection.
+        .prepare(`coupons_list_${createHash("sha256").update(shape).digest("hex").slice(0, 16)}`)
+    );
   });
   const [result] = await query.execute(values);
   const raw = result?.rows ?? null;

@@ -25,6 +25,13 @@ const PROTECTED: Record<string, (c: Caller) => Promise<unknown>> = {
   "coupons.get": (c) => c.coupons.get({ id: "CP-7Q2M-9XK4" }),
   "coupons.history": (c) => c.coupons.history({ id: "CP-7Q2M-9XK4" }),
   "coupons.series": (c) => c.coupons.series({ id: "CP-7Q2M-9XK4" }),
+  "coupons.forecast": (c) => c.coupons.forecast({}),
+  "notifications.list": (c) => c.notifications.list({}),
+  "notifications.unreadCount": (c) => c.notifications.unreadCount(),
+  "notifications.markRead": (c) => c.notifications.markRead({ id: 1 }),
+  "notifications.markAllRead": (c) => c.notifications.markAllRead(),
+  "notifications.preference": (c) => c.notifications.preference(),
+  "notifications.setPreference": (c) => c.notifications.setPreference({ emailDigest: "off" }),
   "operator.accounts": (c) => c.operator.accounts(),
   "operator.issue": (c) =>
     c.operator.issue({
