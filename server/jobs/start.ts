@@ -21,9 +21,10 @@ export async function startJobs(handle: DatabaseHandle): Promise<void> {
   if (g[KEY] || !serverEnv().jobs) return;
   g[KEY] = { stop: async () => {} };
   if (handle.kind === "postgres") {
-    const { startQueue } = await import("./queue");
-    const queue = await startQueue(handle);
-    g[KEY] = { stop: queue.stop };
+    const starting = import("./queue").then(({ startQueue }) => startQueue(handle));
+    // A shutdown while the queue is still starting waits for it, then stops it: no connection left.
+    g[KEY] = { stop: async () => (await starting.catch(() => null))?.stop() };
+    await starting;
     return;
   }
   const tick = async () => {
