@@ -80,7 +80,9 @@ export function useDescribeError() {
         (code) => (tr.has(code) ? tr(code) : code),
         (minor, currency) => formatMoney(minor, currency, locale),
       );
-      const text = t(reason, values);
+      // Shown as a sentence (R-UX-2): the wire's English message may end without a full stop.
+      const worded = t(reason, values);
+      const text = /[.!?。！？]$/.test(worded) ? worded : `${worded}${locale === "zh" ? "。" : "."}`;
       // A sentence about one field goes next to it when the form has that field (named in fieldOf).
       const named = typeof data.params?.field === "string" ? data.params.field : FIELD_OF_REASON[reason];
       const field = named ? fieldOf[named] : undefined;
