@@ -1,16 +1,17 @@
 "use client";
 
-import { useSuspenseQuery } from "@tanstack/react-query";
+import { useQuery, useSuspenseQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useId, useTransition } from "react";
-import { formatMoney } from "@/lib/format";
+import { useFormat } from "@/lib/use-format";
+import { useLabels } from "@/lib/use-labels";
 import { useTRPC } from "@/trpc/client";
 import { AccountFilter, control, Stat, th } from "./shared";
 import { TableScroll } from "@/components/ui/table-scroll";
 
 const LIMIT = 200;
-export const VOUCHER_NOT_INVOICED = "Paid with a voucher: vouchers are not invoiced";
 
 /**
  * Billing > Invoices (R-INV-1): what can be invoiced, month by month. The invoiceable amount of a
@@ -26,13 +27,31 @@ export function InvoicesView({
   ownAccountId: string;
 }) {
   const trpc = useTRPC();
+  const t = useTranslations("invoices");
+  const f = useFormat();
+  const l = useLabels();
   const router = useRouter();
   const pathname = usePathname();
   const monthId = useId();
   const [pending, startTransition] = useTransition();
   const { data: viewable } = useSuspenseQuery(trpc.invoices.accounts.queryOptions());
   const { data } = useSuspenseQuery(trpc.invoices.list.queryOptions({ accountId, month, limit: LIMIT }));
+  const { data: products } = useQuery(trpc.catalog.products.queryOptions());
   const showAccount = viewable.length > 1;
+  // The server words a charge in English ("<product name> · <transaction type>", "Pay-as-you-go
+  // bill <cycle>"); it is recognised here and worded from the catalogs. Anything else is shown as is.
+  const describe = (i: (typeof data.items)[number]) => {
+    if (i.kind === "bill") {
+      return i.description === `Pay-as-you-go bill ${i.month}`
+        ? t("billDescription", { cycle: i.month })
+        : i.description;
+    }
+    const at = i.description.lastIndexOf(" · ");
+    if (at < 0) return i.description;
+    const name = i.description.slice(0, at);
+    const code = products?.find((p) => p.name === name)?.code;
+    return `${code ? l.product(code, name) : name} · ${l.transactionType(i.description.slice(at + 3))}`;
+  };
   const chosen = data.month;
   const monthTotals = data.months.filter((m) => m.month === chosen);
   const monthOptions = [...new Set([...(chosen ? [chosen] : []), ...data.months.map((m) => m.month)])].sort(
@@ -63,7 +82,7 @@ export function InvoicesView({
           />
         )}
         <div className="text-sm">
-          <label htmlFor={monthId}>Month</label>
+          <label htmlFor={monthId}>{t("month")}</label>
           <select
             id={monthId}
             className={control}
@@ -71,7 +90,7 @@ export function InvoicesView({
             disabled={monthOptions.length === 0}
             onChange={(e) => go({ month: e.target.value || undefined })}
           >
-            {monthOptions.length === 0 && <option value="">No charges yet</option>}
+            {monthOptions.length === 0 && <option value="">{t("noChargesYet")}</option>}
             {monthOptions.map((m) => (
               <option key={m} value={m}>
                 {m}
@@ -81,7 +100,7 @@ export function InvoicesView({
         </div>
         {pending && (
           <p role="status" className="py-1.5 text-sm">
-            Loading…
+            {t("loadingShort")}
           </p>
         )}
       </div>
@@ -89,7 +108,7 @@ export function InvoicesView({
       {chosen && (
         <section aria-labelledby="month-h" className="space-y-2">
           <h2 id="month-h" className="text-lg font-semibold">
-            Totals for {chosen}
+            {t("totalsFor", { month: chosen })}
           </h2>
           {(monthTotals.length
             ? monthTotals
@@ -104,17 +123,17 @@ export function InvoicesView({
                   invoiceableMinor: 0,
                 },
               ]
-          ).map((t) => (
-            <dl key={t.currency} className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-5">
-              <Stat label="Charges" value={String(t.charges)} />
-              <Stat label="Total" value={formatMoney(t.totalMinor, t.currency)} />
+          ).map((s) => (
+            <dl key={s.currency} className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-5">
+              <Stat label={t("statCharges")} value={String(s.charges)} />
+              <Stat label={t("statTotal")} value={f.money(s.totalMinor, s.currency)} />
               <Stat
-                label="Paid with vouchers"
-                value={formatMoney(t.voucherMinor, t.currency)}
-                note="Not invoiceable"
+                label={t("statVoucher")}
+                value={f.money(s.voucherMinor, s.currency)}
+                note={t("statVoucherNote")}
               />
-              <Stat label="Cash refunded" value={formatMoney(t.cashRefundedMinor, t.currency)} />
-              <Stat label="Invoiceable" value={formatMoney(t.invoiceableMinor, t.currency)} />
+              <Stat label={t("statCashRefunded")} value={f.money(s.cashRefundedMinor, s.currency)} />
+              <Stat label={t("statInvoiceable")} value={f.money(s.invoiceableMinor, s.currency)} />
             </dl>
           ))}
         </section>
@@ -122,41 +141,38 @@ export function InvoicesView({
 
       <section aria-labelledby="charges-h" className="rounded border border-slate-200 bg-white">
         <h2 id="charges-h" className="p-4 text-lg font-semibold">
-          {chosen ? `Charges in ${chosen}` : "Charges"}
+          {chosen ? t("chargesIn", { month: chosen }) : t("charges")}
         </h2>
-        <p className="px-4 pb-3 text-sm text-slate-700">
-          Paid orders and closed pay-as-you-go bills. Only the cash part can be invoiced: the part paid with
-          vouchers is not, and cash refunded is taken off.
-        </p>
-        <TableScroll label="Scrollable table of charges">
+        <p className="px-4 pb-3 text-sm text-slate-700">{t("intro")}</p>
+        <TableScroll label={t("chargesScroll")}>
           <table className="min-w-full text-left text-sm">
             <caption className="sr-only">
-              Invoiceable amounts of orders and bills{chosen ? ` in ${chosen}` : ""}
+              {chosen ? t("chargesCaptionIn", { month: chosen }) : t("chargesCaption")}
             </caption>
             <thead className="bg-slate-100 text-xs uppercase text-slate-700">
               <tr>
                 <th scope="col" className={th}>
-                  Order/Bill ID
+                  {t("colId")}
                 </th>
                 <th scope="col" className={th}>
-                  Description
+                  {t("colDescription")}
                 </th>
                 {showAccount && (
                   <th scope="col" className={th}>
-                    Account
+                    {t("colAccount")}
                   </th>
                 )}
                 <th scope="col" className={`${th} text-right`}>
-                  Total
+                  {t("colTotal")}
                 </th>
                 <th scope="col" className={`${th} text-right`}>
-                  Voucher Part (Not Invoiceable)
+                  {t("colVoucher")}
                 </th>
                 <th scope="col" className={`${th} text-right`}>
-                  Cash Refunded
+                  {t("colCashRefunded")}
                 </th>
                 <th scope="col" className={`${th} text-right`}>
-                  Invoiceable
+                  {t("colInvoiceable")}
                 </th>
               </tr>
             </thead>
@@ -175,31 +191,29 @@ export function InvoicesView({
                     ) : (
                       i.id
                     )}
-                    <div className="font-sans text-xs text-slate-600">
-                      {i.kind === "bill" ? "Bill" : "Order"}
-                    </div>
+                    <div className="font-sans text-xs text-slate-600">{t("kind", { kind: i.kind })}</div>
                   </td>
-                  <td className="px-3 py-2">{i.description}</td>
+                  <td className="px-3 py-2">{describe(i)}</td>
                   {showAccount && (
                     <td className="px-3 py-2">
-                      {i.accountName}
-                      <div className="text-xs text-slate-600">UID {i.accountId}</div>
+                      <span translate="no">{i.accountName}</span>
+                      <div className="text-xs text-slate-600">{t("uid", { id: i.accountId })}</div>
                     </td>
                   )}
                   <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">
-                    {formatMoney(i.totalMinor, i.currency)}
+                    {f.money(i.totalMinor, i.currency)}
                   </td>
                   <td className="px-3 py-2 text-right tabular-nums">
-                    <span className="whitespace-nowrap">{formatMoney(i.voucherMinor, i.currency)}</span>
+                    <span className="whitespace-nowrap">{f.money(i.voucherMinor, i.currency)}</span>
                     {i.voucherMinor > 0 && (
-                      <div className="text-xs text-slate-600">{VOUCHER_NOT_INVOICED}</div>
+                      <div className="text-xs text-slate-600">{t("voucherNotInvoiced")}</div>
                     )}
                   </td>
                   <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">
-                    {formatMoney(i.cashRefundedMinor, i.currency)}
+                    {f.money(i.cashRefundedMinor, i.currency)}
                   </td>
                   <td className="whitespace-nowrap px-3 py-2 text-right font-medium tabular-nums">
-                    {formatMoney(i.invoiceableMinor, i.currency)}
+                    {f.money(i.invoiceableMinor, i.currency)}
                   </td>
                 </tr>
               ))}
@@ -207,13 +221,13 @@ export function InvoicesView({
           </table>
           {data.items.length === 0 && (
             <div className="p-8 text-center text-sm text-slate-700">
-              <p className="font-medium">Nothing to invoice{chosen ? ` in ${chosen}` : " yet"}.</p>
-              <p className="mt-1">Paid orders and closed bills appear here by month.</p>
+              <p className="font-medium">{chosen ? t("nothingIn", { month: chosen }) : t("nothingYet")}</p>
+              <p className="mt-1">{t("nothingHint")}</p>
             </div>
           )}
           {data.items.length === LIMIT && (
             <p className="p-4 text-sm text-slate-700">
-              Showing the latest {LIMIT} charges of {chosen}; the month's totals above count them all.
+              {t("latestOnly", { count: LIMIT, month: chosen ?? "" })}
             </p>
           )}
         </TableScroll>
@@ -222,30 +236,30 @@ export function InvoicesView({
       {data.months.length > 1 && (
         <section aria-labelledby="months-h" className="rounded border border-slate-200 bg-white">
           <h2 id="months-h" className="p-4 text-lg font-semibold">
-            Monthly totals
+            {t("monthlyTotals")}
           </h2>
-          <TableScroll label="Scrollable table of monthly totals">
+          <TableScroll label={t("monthsScroll")}>
             <table className="min-w-full text-left text-sm">
-              <caption className="sr-only">Invoiceable amounts by month, newest first</caption>
+              <caption className="sr-only">{t("monthsCaption")}</caption>
               <thead className="bg-slate-100 text-xs uppercase text-slate-700">
                 <tr>
                   <th scope="col" className={th}>
-                    Month
+                    {t("colMonth")}
                   </th>
                   <th scope="col" className={`${th} text-right`}>
-                    Charges
+                    {t("colCharges")}
                   </th>
                   <th scope="col" className={`${th} text-right`}>
-                    Total
+                    {t("colTotal")}
                   </th>
                   <th scope="col" className={`${th} text-right`}>
-                    Voucher Part (Not Invoiceable)
+                    {t("colVoucher")}
                   </th>
                   <th scope="col" className={`${th} text-right`}>
-                    Cash Refunded
+                    {t("colCashRefunded")}
                   </th>
                   <th scope="col" className={`${th} text-right`}>
-                    Invoiceable
+                    {t("colInvoiceable")}
                   </th>
                 </tr>
               </thead>
@@ -266,16 +280,16 @@ export function InvoicesView({
                     </td>
                     <td className="px-3 py-2 text-right tabular-nums">{m.charges}</td>
                     <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">
-                      {formatMoney(m.totalMinor, m.currency)}
+                      {f.money(m.totalMinor, m.currency)}
                     </td>
                     <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">
-                      {formatMoney(m.voucherMinor, m.currency)}
+                      {f.money(m.voucherMinor, m.currency)}
                     </td>
                     <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">
-                      {formatMoney(m.cashRefundedMinor, m.currency)}
+                      {f.money(m.cashRefundedMinor, m.currency)}
                     </td>
                     <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">
-                      {formatMoney(m.invoiceableMinor, m.currency)}
+                      {f.money(m.invoiceableMinor, m.currency)}
                     </td>
                   </tr>
                 ))}

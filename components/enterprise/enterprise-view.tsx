@@ -2,10 +2,12 @@
 
 import { TableScroll } from "@/components/ui/table-scroll";
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { useLocale, useTranslations } from "next-intl";
+import { type ReactNode, useState } from "react";
 import { Dialog } from "@/components/ui/dialog";
 import { formatDateTime } from "@/lib/format";
-import { PERMISSION_LABELS, PERMISSIONS } from "@/server/enterprise/schema";
+import { useLabels } from "@/lib/use-labels";
+import { PERMISSIONS } from "@/server/enterprise/schema";
 import { useTRPC } from "@/trpc/client";
 import { control, Done, ErrorAlert, primary, Section, secondary, td, th } from "./shared";
 
@@ -20,24 +22,43 @@ function useInvalidateEnterprise() {
   };
 }
 
+/** An instant in the viewer's language, in the zone the page was given (the user's, R-TZ-1). */
+function useWhen(timeZone: string) {
+  const locale = useLocale();
+  return (iso: string) => formatDateTime(iso, timeZone, locale);
+}
+
+/** Names are data: shown as typed, never machine-translated. */
+const strong = (chunks: ReactNode) => <strong translate="no">{chunks}</strong>;
+const keep = (chunks: ReactNode) => <span translate="no">{chunks}</span>;
+
 /** The Enterprise Account Center (R-ENT-1..3) as the caller's account sees it. */
 export function EnterpriseView({ timeZone }: { timeZone: string }) {
   const trpc = useTRPC();
+  const t = useTranslations("enterprise");
+  const when = useWhen(timeZone);
   const { data: status } = useSuspenseQuery(trpc.enterprise.status.queryOptions());
   return (
     <div className="space-y-6">
       {status.role === "none" && <EnableCard />}
       {status.role === "member" && status.memberOf && (
-        <Section title="Your enterprise" id="membership">
+        <Section title={t("yourEnterprise")} id="membership">
           <p className="text-sm">
-            Your account is a member of <strong>{status.memberOf.name}</strong> (financial account UID{" "}
-            {status.memberOf.masterAccountId})
-            {status.memberOf.joinedAt ? `, since ${formatDateTime(status.memberOf.joinedAt, timeZone)}` : ""}.
+            {status.memberOf.joinedAt
+              ? t.rich("memberOfSince", {
+                  name: status.memberOf.name,
+                  id: status.memberOf.masterAccountId,
+                  since: when(status.memberOf.joinedAt),
+                  strong,
+                })
+              : t.rich("memberOf", {
+                  name: status.memberOf.name,
+                  id: status.memberOf.masterAccountId,
+                  strong,
+                })}
           </p>
           <p className="text-sm">
-            {status.memberOf.managed
-              ? "Its financial account manages your account's finances and may share pool vouchers with you."
-              : "Its financial account does not manage your account's finances."}
+            {status.memberOf.managed ? t("managedByEnterprise") : t("notManagedByEnterprise")}
           </p>
         </Section>
       )}
@@ -51,13 +72,10 @@ function EnableCard() {
   const trpc = useTRPC();
   const invalidate = useInvalidateEnterprise();
   const enable = useMutation(trpc.enterprise.enable.mutationOptions({ onSuccess: invalidate }));
+  const t = useTranslations("enterprise");
   return (
-    <Section title="Enterprise Account Center is not enabled" id="enable">
-      <p className="text-sm text-slate-700">
-        Enabling it makes this account the enterprise's financial account: you can invite member accounts,
-        manage their finances, grant administrators permissions and use the Coupon Quota Pool. You become the
-        enterprise owner.
-      </p>
+    <Section title={t("notEnabled")} id="enable">
+      <p className="text-sm text-slate-700">{t("enableIntro")}</p>
       <form
         className="grid grid-cols-1 gap-3 sm:flex sm:flex-wrap sm:items-end"
         onSubmit={(e) => {
@@ -67,11 +85,11 @@ function EnableCard() {
         }}
       >
         <label className="text-sm">
-          Enterprise name (optional)
+          {t("enterpriseName")}
           <input name="name" maxLength={100} className={control} />
         </label>
         <button type="submit" className={primary} disabled={enable.isPending}>
-          {enable.isPending ? "Enabling…" : "Enable Enterprise Account Center"}
+          {enable.isPending ? t("enabling") : t("enable")}
         </button>
       </form>
       <ErrorAlert error={enable.error} />
@@ -89,14 +107,20 @@ function Invitations({
   const trpc = useTRPC();
   const invalidate = useInvalidateEnterprise();
   const accept = useMutation(trpc.enterprise.accept.mutationOptions({ onSuccess: invalidate }));
+  const t = useTranslations("enterprise");
+  const when = useWhen(timeZone);
   return (
-    <Section title="Invitations" id="invitations">
+    <Section title={t("invitations")} id="invitations">
       <ul className="space-y-2 text-sm">
         {invitations.map((i) => (
           <li key={i.enterpriseId} className="flex flex-wrap items-center gap-3">
             <span>
-              <strong>{i.name}</strong> (financial account UID {i.masterAccountId}) invited your account on{" "}
-              {formatDateTime(i.invitedAt, timeZone)}.
+              {t.rich("invitedBy", {
+                name: i.name,
+                id: i.masterAccountId,
+                date: when(i.invitedAt),
+                strong,
+              })}
             </span>
             <button
               type="button"
@@ -104,7 +128,7 @@ function Invitations({
               disabled={accept.isPending}
               onClick={() => accept.mutate({ enterpriseId: i.enterpriseId })}
             >
-              Accept invitation from {i.name}
+              {t("acceptFrom", { name: i.name })}
             </button>
           </li>
         ))}
@@ -118,24 +142,20 @@ function EnterpriseAdmin({ timeZone }: { timeZone: string }) {
   const trpc = useTRPC();
   const { data: ent } = useSuspenseQuery(trpc.enterprise.get.queryOptions());
   const owner = ent.administrators.find((a) => a.isOwner);
+  const t = useTranslations("enterprise");
+  const when = useWhen(timeZone);
   return (
     <>
       <Section title={ent.name} id="summary">
         <dl className="grid grid-cols-1 gap-x-6 gap-y-1 text-sm sm:grid-cols-[max-content_1fr]">
-          <dt className="text-slate-600">Financial account</dt>
-          <dd>
-            {ent.masterAccountName} (UID {ent.masterAccountId})
-          </dd>
-          <dt className="text-slate-600">Enabled</dt>
-          <dd>{ent.enabledAt ? formatDateTime(ent.enabledAt, timeZone) : "—"}</dd>
-          <dt className="text-slate-600">Owner</dt>
-          <dd>{owner ? `${owner.name} (${owner.email})` : "—"}</dd>
+          <dt className="text-slate-600">{t("financialAccount")}</dt>
+          <dd>{t.rich("nameWithUid", { name: ent.masterAccountName, id: ent.masterAccountId, keep })}</dd>
+          <dt className="text-slate-600">{t("enabled")}</dt>
+          <dd>{ent.enabledAt ? when(ent.enabledAt) : "—"}</dd>
+          <dt className="text-slate-600">{t("owner")}</dt>
+          <dd>{owner ? t.rich("nameWithEmail", { name: owner.name, email: owner.email, keep }) : "—"}</dd>
         </dl>
-        {!ent.isOwner && (
-          <p className="text-sm text-slate-700">
-            Only the owner changes members, financial management and permissions; you can see them here.
-          </p>
-        )}
+        {!ent.isOwner && <p className="text-sm text-slate-700">{t("onlyOwner")}</p>}
       </Section>
       <Members members={ent.members} isOwner={ent.isOwner} timeZone={timeZone} />
       <Permissions administrators={ent.administrators} isOwner={ent.isOwner} />
@@ -156,48 +176,51 @@ type Member = {
 function Members({ members, isOwner, timeZone }: { members: Member[]; isOwner: boolean; timeZone: string }) {
   const trpc = useTRPC();
   const invalidate = useInvalidateEnterprise();
-  const [done, setDone] = useState<string | null>(null);
-  const nameOf = (id: string) => {
-    const m = members.find((x) => x.accountId === id);
-    return m ? `${m.name} (UID ${id})` : `account UID ${id}`;
-  };
-  const opts = (what: string) => ({
+  const t = useTranslations("enterprise");
+  const when = useWhen(timeZone);
+  // What was done, and to whom: the name is taken when the call succeeds (a removed member leaves
+  // the list right after); the sentence is worded at render, in the viewer's language.
+  const [done, setDone] = useState<{
+    what: "doneInvite" | "doneRemove" | "doneManage" | "doneUnmanage";
+    accountId: string;
+    name: string | null;
+  } | null>(null);
+  const opts = (what: "doneInvite" | "doneRemove" | "doneManage" | "doneUnmanage") => ({
     onSuccess: (r: { accountId: string }) => {
-      setDone(`${what} ${nameOf(r.accountId)}.`);
+      const name = members.find((x) => x.accountId === r.accountId)?.name ?? null;
+      setDone({ what, accountId: r.accountId, name });
       invalidate();
     },
   });
-  const invite = useMutation(trpc.enterprise.invite.mutationOptions(opts("Invited")));
-  const remove = useMutation(trpc.enterprise.removeMember.mutationOptions(opts("Removed")));
-  const manage = useMutation(trpc.enterprise.manage.mutationOptions(opts("Now managing the finances of")));
-  const unmanage = useMutation(
-    trpc.enterprise.unmanage.mutationOptions(opts("Ended financial management of")),
-  );
+  const invite = useMutation(trpc.enterprise.invite.mutationOptions(opts("doneInvite")));
+  const remove = useMutation(trpc.enterprise.removeMember.mutationOptions(opts("doneRemove")));
+  const manage = useMutation(trpc.enterprise.manage.mutationOptions(opts("doneManage")));
+  const unmanage = useMutation(trpc.enterprise.unmanage.mutationOptions(opts("doneUnmanage")));
   const error = invite.error ?? remove.error ?? manage.error ?? unmanage.error;
   const [removing, setRemoving] = useState<Member | null>(null);
   const busy = invite.isPending || remove.isPending || manage.isPending || unmanage.isPending;
   return (
-    <Section title="Members and financial management" id="members">
+    <Section title={t("membersTitle")} id="members">
       {members.length === 0 ? (
-        <p className="text-sm text-slate-700">No member accounts yet. Invite one by its UID.</p>
+        <p className="text-sm text-slate-700">{t("noMembers")}</p>
       ) : (
-        <TableScroll label="Scrollable table of member accounts">
+        <TableScroll label={t("membersScroll")}>
           <table className="min-w-full text-left text-sm">
-            <caption className="sr-only">Member accounts</caption>
+            <caption className="sr-only">{t("membersCaption")}</caption>
             <thead className="bg-slate-100 text-xs uppercase text-slate-700">
               <tr>
                 <th scope="col" className={th}>
-                  Account
+                  {t("colAccount")}
                 </th>
                 <th scope="col" className={th}>
-                  Status
+                  {t("colStatus")}
                 </th>
                 <th scope="col" className={th}>
-                  Financial management
+                  {t("colManagement")}
                 </th>
                 {isOwner && (
                   <th scope="col" className={th}>
-                    Actions
+                    {t("colActions")}
                   </th>
                 )}
               </tr>
@@ -206,17 +229,20 @@ function Members({ members, isOwner, timeZone }: { members: Member[]; isOwner: b
               {members.map((m) => (
                 <tr key={m.accountId} className="border-t border-slate-200">
                   <td className={td}>
-                    {m.name} <span className="font-mono text-slate-600">UID {m.accountId}</span>
+                    <span translate="no">{m.name}</span>{" "}
+                    <span className="font-mono text-slate-600">{t("uid", { id: m.accountId })}</span>
                   </td>
                   <td className={td}>
                     {m.status === "active"
-                      ? `Active${m.joinedAt ? ` since ${formatDateTime(m.joinedAt, timeZone)}` : ""}`
-                      : "Invited, not yet accepted"}
+                      ? m.joinedAt
+                        ? t("activeSince", { date: when(m.joinedAt) })
+                        : t("active")
+                      : t("invitedPending")}
                   </td>
                   <td className={td}>
                     {m.managed && m.managedSince
-                      ? `Managed since ${formatDateTime(m.managedSince, timeZone)}`
-                      : "Not managed"}
+                      ? t("managedSince", { date: when(m.managedSince) })
+                      : t("notManaged")}
                   </td>
                   {isOwner && (
                     <td className={`${td} whitespace-nowrap`}>
@@ -227,30 +253,30 @@ function Members({ members, isOwner, timeZone }: { members: Member[]; isOwner: b
                               type="button"
                               className={secondary}
                               disabled={busy}
-                              aria-label={`End financial management of ${m.name} (UID ${m.accountId})`}
+                              aria-label={t("endManagementOf", { name: m.name, id: m.accountId })}
                               onClick={() => unmanage.mutate({ accountId: m.accountId })}
                             >
-                              End financial management
+                              {t("endManagement")}
                             </button>
                           ) : (
                             <button
                               type="button"
                               className={secondary}
                               disabled={busy}
-                              aria-label={`Manage finances of ${m.name} (UID ${m.accountId})`}
+                              aria-label={t("manageOf", { name: m.name, id: m.accountId })}
                               onClick={() => manage.mutate({ accountId: m.accountId })}
                             >
-                              Manage finances
+                              {t("manage")}
                             </button>
                           ))}
                         <button
                           type="button"
                           className={secondary}
                           disabled={busy}
-                          aria-label={`Remove ${m.name} (UID ${m.accountId})`}
+                          aria-label={t("removeOf", { name: m.name, id: m.accountId })}
                           onClick={() => setRemoving(m)}
                         >
-                          Remove
+                          {t("remove")}
                         </button>
                       </div>
                     </td>
@@ -263,7 +289,7 @@ function Members({ members, isOwner, timeZone }: { members: Member[]; isOwner: b
       )}
       {isOwner && (
         <form
-          aria-label="Invite a member account"
+          aria-label={t("inviteForm")}
           className="grid grid-cols-1 gap-3 sm:flex sm:flex-wrap sm:items-end"
           onSubmit={(e) => {
             e.preventDefault();
@@ -276,26 +302,31 @@ function Members({ members, isOwner, timeZone }: { members: Member[]; isOwner: b
           }}
         >
           <label className="text-sm">
-            Member account UID
+            {t("memberUid")}
             <input name="accountId" required maxLength={64} className={control} autoComplete="off" />
           </label>
           <button type="submit" className={primary} disabled={busy}>
-            Invite
+            {t("invite")}
           </button>
         </form>
       )}
       <ErrorAlert error={error} />
-      {done && !error && <Done>{done}</Done>}
+      {done && !error && (
+        <Done>
+          {t(done.what, {
+            who:
+              done.name === null
+                ? t("whoUnknown", { id: done.accountId })
+                : t("who", { name: done.name, id: done.accountId }),
+          })}
+        </Done>
+      )}
       <Dialog
-        title={`Remove ${removing?.name ?? ""}?`}
+        title={t("removeTitle", { name: removing?.name ?? "" })}
         open={removing !== null}
         onClose={() => setRemoving(null)}
       >
-        <p>
-          {removing?.name} (UID {removing?.accountId}) leaves the enterprise. Financial management of it ends
-          and the pool vouchers shared with it stop working for it at once. Its own vouchers and orders are
-          not touched. You can invite it again later.
-        </p>
+        <p>{t("removeBody", { name: removing?.name ?? "", id: removing?.accountId ?? "" })}</p>
         <div className="flex flex-wrap gap-3">
           <button
             type="button"
@@ -306,10 +337,10 @@ function Members({ members, isOwner, timeZone }: { members: Member[]; isOwner: b
               setRemoving(null);
             }}
           >
-            Remove {removing?.name}
+            {t("removeConfirm", { name: removing?.name ?? "" })}
           </button>
           <button type="button" className={secondary} onClick={() => setRemoving(null)}>
-            Cancel
+            {t("cancel")}
           </button>
         </div>
       </Dialog>
@@ -325,6 +356,8 @@ function Permissions({ administrators, isOwner }: { administrators: Admin[]; isO
   const grant = useMutation(trpc.enterprise.grant.mutationOptions({ onSuccess: invalidate }));
   const revoke = useMutation(trpc.enterprise.revoke.mutationOptions({ onSuccess: invalidate }));
   const busy = grant.isPending || revoke.isPending;
+  const t = useTranslations("enterprise");
+  const l = useLabels();
   const [revoking, setRevoking] = useState<{
     userId: string;
     name: string;
@@ -332,22 +365,19 @@ function Permissions({ administrators, isOwner }: { administrators: Admin[]; isO
     permission: (typeof PERMISSIONS)[number];
   } | null>(null);
   return (
-    <Section title="Administrators and permissions" id="permissions">
-      <p className="text-sm text-slate-700">
-        Administrators are the users of the financial account. Permissions apply to this financial account and
-        the member accounts it manages; a change takes effect on the next request.
-      </p>
-      <TableScroll label="Scrollable table of permissions">
+    <Section title={t("permissionsTitle")} id="permissions">
+      <p className="text-sm text-slate-700">{t("permissionsIntro")}</p>
+      <TableScroll label={t("permissionsScroll")}>
         <table className="min-w-full text-left text-sm">
-          <caption className="sr-only">Permissions per administrator</caption>
+          <caption className="sr-only">{t("permissionsCaption")}</caption>
           <thead className="bg-slate-100 text-xs uppercase text-slate-700">
             <tr>
               <th scope="col" className={th}>
-                Administrator
+                {t("colAdministrator")}
               </th>
               {PERMISSIONS.map((p) => (
                 <th key={p} scope="col" className={th}>
-                  {PERMISSION_LABELS[p]}
+                  {l.permission(p)}
                 </th>
               ))}
             </tr>
@@ -356,8 +386,9 @@ function Permissions({ administrators, isOwner }: { administrators: Admin[]; isO
             {administrators.map((a) => (
               <tr key={a.userId} className="border-t border-slate-200">
                 <th scope="row" className={`${td} font-normal`}>
-                  {a.name} <span className="text-slate-600">({a.email})</span>
-                  {a.isOwner && <span className="ml-1 text-xs font-medium text-brand-700">Owner</span>}
+                  <span translate="no">{a.name}</span>{" "}
+                  <span className="text-slate-600">{t("emailInParens", { email: a.email })}</span>
+                  {a.isOwner && <span className="ml-1 text-xs font-medium text-brand-700">{t("owner")}</span>}
                 </th>
                 {PERMISSIONS.map((p) => {
                   const has = a.permissions.includes(p);
@@ -367,7 +398,7 @@ function Permissions({ administrators, isOwner }: { administrators: Admin[]; isO
                         type="checkbox"
                         checked={has}
                         disabled={!isOwner || busy}
-                        aria-label={`${PERMISSION_LABELS[p]} for ${a.email}`}
+                        aria-label={t("permissionFor", { permission: l.permission(p), email: a.email })}
                         onChange={() =>
                           has
                             ? setRevoking({ userId: a.userId, name: a.name, email: a.email, permission: p })
@@ -384,14 +415,16 @@ function Permissions({ administrators, isOwner }: { administrators: Admin[]; isO
       </TableScroll>
       <ErrorAlert error={grant.error ?? revoke.error} />
       <Dialog
-        title={`Revoke ${revoking ? PERMISSION_LABELS[revoking.permission] : ""}?`}
+        title={t("revokeTitle", { permission: revoking ? l.permission(revoking.permission) : "" })}
         open={revoking !== null}
         onClose={() => setRevoking(null)}
       >
         <p>
-          {revoking?.name} ({revoking?.email}) loses the{" "}
-          {revoking ? PERMISSION_LABELS[revoking.permission] : ""} permission on their next request. You can
-          grant it again at any time.
+          {t("revokeBody", {
+            name: revoking?.name ?? "",
+            email: revoking?.email ?? "",
+            permission: revoking ? l.permission(revoking.permission) : "",
+          })}
         </p>
         <div className="flex flex-wrap gap-3">
           <button
@@ -403,10 +436,10 @@ function Permissions({ administrators, isOwner }: { administrators: Admin[]; isO
               setRevoking(null);
             }}
           >
-            Revoke the permission
+            {t("revoke")}
           </button>
           <button type="button" className={secondary} onClick={() => setRevoking(null)}>
-            Cancel
+            {t("cancel")}
           </button>
         </div>
       </Dialog>

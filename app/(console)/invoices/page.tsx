@@ -1,10 +1,13 @@
+import { getTranslations } from "next-intl/server";
 import { InvoicesView } from "@/components/bills/invoices-view";
 import { UnknownAccount } from "@/components/bills/unknown-account";
 import { Loading, QueryBoundary } from "@/components/ui/query-boundary";
 import { requireUser } from "@/server/auth/current";
 import { getQueryClient, HydrateClient, trpc } from "@/trpc/server";
 
-export const metadata = { title: "Invoices" };
+export async function generateMetadata() {
+  return { title: (await getTranslations("invoices"))("title") };
+}
 
 const one = (raw: string | string[] | undefined) => (Array.isArray(raw) ? raw[0] : raw);
 
@@ -15,6 +18,7 @@ export default async function InvoicesPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const user = await requireUser();
+  const t = await getTranslations("invoices");
   const params = await searchParams;
   const account = one(params.account);
   const month = one(params.month);
@@ -22,8 +26,10 @@ export default async function InvoicesPage({
   const chosenMonth = month && /^\d{4}-(0[1-9]|1[0-2])$/.test(month) ? month : undefined;
   const header = (
     <div className="mb-4">
-      <p className="text-sm text-slate-600">Billing › Invoices</p>
-      <h1 className="text-2xl font-semibold">Invoices</h1>
+      <p className="text-sm text-slate-600">
+        {t("breadcrumb")} › {t("title")}
+      </p>
+      <h1 className="text-2xl font-semibold">{t("title")}</h1>
     </div>
   );
   const qc = getQueryClient();
@@ -39,11 +45,12 @@ export default async function InvoicesPage({
       </>
     );
   }
+  void qc.prefetchQuery(trpc.catalog.products.queryOptions());
   void qc.prefetchQuery(trpc.invoices.list.queryOptions({ accountId, month: chosenMonth, limit: 200 }));
   return (
     <HydrateClient>
       {header}
-      <QueryBoundary fallback={<Loading label="Loading invoiceable amounts…" />}>
+      <QueryBoundary fallback={<Loading label={t("loading")} />}>
         <InvoicesView accountId={accountId} month={chosenMonth} ownAccountId={user.accountId} />
       </QueryBoundary>
     </HydrateClient>
