@@ -1,8 +1,8 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { formatDate, formatMoney } from "@/lib/format";
 import { useTranslations } from "next-intl";
+import { useFormat } from "@/lib/use-format";
 import { useTRPC } from "@/trpc/client";
 
 /**
@@ -10,8 +10,9 @@ import { useTRPC } from "@/trpc/client";
  * and by when, in total and per voucher (expiry_forecast() in db/sql). Shown for one account; the
  * "All accounts" view has no single spending rate.
  */
-export function ForecastPanel({ accountId, timeZone }: { accountId: string | undefined; timeZone: string }) {
+export function ForecastPanel({ accountId }: { accountId: string | undefined }) {
   const t = useTranslations("forecast");
+  const fmt = useFormat();
   const trpc = useTRPC();
   const forecast = useQuery(trpc.coupons.forecast.queryOptions(accountId ? { accountId } : {}));
   if (accountId === "all" || forecast.isPending) return null;
@@ -38,13 +39,13 @@ export function ForecastPanel({ accountId, timeZone }: { accountId: string | und
           <p className={x.unusedMinor > 0 ? "font-medium text-amber-900" : ""}>
             {x.unusedMinor > 0 && x.by
               ? t("total", {
-                  amount: formatMoney(x.unusedMinor, x.currency),
-                  date: formatDate(x.by, timeZone),
+                  amount: fmt.money(x.unusedMinor, x.currency),
+                  date: fmt.date(x.by),
                 })
               : t("none")}
           </p>
           <p className="text-slate-600">
-            {t("rate", { amount: formatMoney(x.spent30dMinor, x.currency) })} {t("model")}
+            {t("rate", { amount: fmt.money(x.spent30dMinor, x.currency) })} {t("model")}
           </p>
         </div>
       ))}
@@ -75,9 +76,9 @@ export function ForecastPanel({ accountId, timeZone }: { accountId: string | und
                 {f.vouchers.map((v) => (
                   <tr key={v.id} className="border-b border-slate-100">
                     <td className="py-1 pr-4 font-mono">{v.id}</td>
-                    <td className="py-1 pr-4 text-right">{formatMoney(v.balanceMinor, v.currency)}</td>
-                    <td className="py-1 pr-4">{formatDate(v.expiresAt, timeZone)}</td>
-                    <td className="py-1 text-right">{formatMoney(v.unusedMinor, v.currency)}</td>
+                    <td className="py-1 pr-4 text-right">{fmt.money(v.balanceMinor, v.currency)}</td>
+                    <td className="py-1 pr-4">{fmt.date(v.expiresAt)}</td>
+                    <td className="py-1 text-right">{fmt.money(v.unusedMinor, v.currency)}</td>
                   </tr>
                 ))}
               </tbody>

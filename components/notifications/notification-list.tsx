@@ -3,8 +3,8 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
-import { formatMoney } from "@/lib/format";
 import { useTranslations } from "next-intl";
+import { useFormat } from "@/lib/use-format";
 import type { NotificationItem } from "@/server/notifications/schema";
 import { useTRPC } from "@/trpc/client";
 
@@ -30,6 +30,7 @@ export function NotificationList({
   compact?: boolean;
 }) {
   const t = useTranslations("notifications");
+  const fmt = useFormat();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [failed, setFailed] = useState(false);
@@ -60,7 +61,7 @@ export function NotificationList({
               {!n.read && " "}
               {t("item", {
                 id: n.couponId,
-                balance: formatMoney(n.balanceMinor, n.currency),
+                balance: fmt.money(n.balanceMinor, n.currency),
                 days: n.thresholdDays,
               })}
             </p>

@@ -77,7 +77,7 @@ export default async function CouponsPage({
   return (
     <HydrateClient>
       <Heading />
-      <ForecastPanel accountId={state.accountId} timeZone={user.timeZone} />
+      <ForecastPanel accountId={state.accountId} />
       <QueryBoundary fallback={<Loading label={t("loadingCoupons")} />}>
         <CouponsView
           state={state}
