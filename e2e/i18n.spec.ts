@@ -96,8 +96,8 @@ async function buyAndPay(
   return { orderId, voucherId };
 }
 
-// KNOWN BUG (issue 12, open): since the merge with the Node entry (issue 13) the pages show instants in
-// the account's zone, not the user's saved one; the time-zone assertions of these two tests fail. Fixme
+// KNOWN BUG (issue 12, open): since the merge with the Node entry (issue 13) the browser shows instants in
+// the default zone after hydration (server-rendered HTML has the user's zone); these two tests fail. Fixme
 // until it is found, so that the rest of the suite guards what works.
 test.fixme("R-I18N-1 R-TZ-1: in Chinese with Asia/Tokyo: the pay flow, the voucher and list exports; no English left; axe clean", async ({
   page,
