@@ -75,8 +75,8 @@ export function isoDay(at: Date | string, timeZone: string): string {
   return `${p.year}-${p.month}-${p.day}`;
 }
 
-/** Minutes the zone is ahead of UTC at an instant. */
-function offsetMinutes(timeZone: string, at: number): number {
+/** Minutes the zone is ahead of UTC at an instant (Asia/Shanghai: 480, New York in July: -240). */
+export function offsetMinutes(timeZone: string, at: number): number {
   const p = Object.fromEntries(
     fmt(
       `wall|${timeZone}`,

@@ -1,3 +1,4 @@
+import { offsetMinutes } from "@/lib/format";
 /** Pure voucher rules: no I/O. */
 
 export const COUPON_STATUSES = ["Not yet effective", "Available", "Used up", "Expired", "Reclaimed"] as const;
@@ -27,39 +28,12 @@ export function deriveStatusOracle(c: StatusInput, now: Date): CouponStatus {
 /** The zone demo accounts and accounts without a zone use (R-TIME-1: UTC+8). */
 export const DEFAULT_ZONE = "Asia/Shanghai";
 
-/** Minutes the zone is ahead of UTC at that instant (Asia/Shanghai: 480, New York in July: -240). */
-export function zoneOffsetMinutes(timeZone: string, at: number): number {
-  const p = Object.fromEntries(
-    new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    })
-      .formatToParts(new Date(at))
-      .map((x) => [x.type, Number(x.value)]),
-  );
-  const wall = Date.UTC(
-    p.year ?? 0,
-    (p.month ?? 1) - 1,
-    p.day ?? 1,
-    p.hour ?? 0,
-    p.minute ?? 0,
-    p.second ?? 0,
-  );
-  return Math.round((wall - Math.floor(at / 1000) * 1000) / 60_000);
-}
-
 /** The instant a wall-clock midnight (UTC milliseconds of that wall time) happens in the zone. */
 function wallToInstant(wallUtc: number, zone: string | number): number {
   if (typeof zone === "number") return wallUtc - zone * 60_000;
   // Two passes settle the offset around a daylight-saving change.
-  let at = wallUtc - zoneOffsetMinutes(zone, wallUtc) * 60_000;
-  at = wallUtc - zoneOffsetMinutes(zone, at) * 60_000;
+  let at = wallUtc - offsetMinutes(zone, wallUtc) * 60_000;
+  at = wallUtc - offsetMinutes(zone, at) * 60_000;
   return at;
 }
 
