@@ -13,16 +13,15 @@ import {
   dropDatabase,
   freshDatabase,
   log,
-  type Op,
   PORT,
-  payOp,
-  refundOp,
   runLoad,
   type Sent,
   settleAll,
   sleep,
   summarize,
+  type Op,
   verify,
+  workload,
 } from "./lib";
 
 const PG = process.env.FAULT_PG ?? "postgres://postgres@127.0.0.1:5432";
@@ -33,27 +32,13 @@ log(ensureBuild());
 const db = await freshDatabase(PG, ORDERS);
 log(`database ${db.name}`);
 const cookie = await aliceCookie(db.url);
-const ops: Op[] = [];
-const queue: Op[] = [];
-for (let i = 1; i <= ORDERS; i++) {
-  const op = payOp(i, db.voucher);
-  ops.push(op);
-  queue.push(op);
-}
+const { ops, queue, followUp } = workload(ORDERS, db.voucher);
 const calls: Sent[] = [];
 let unanswered = 0;
 const onCall = (op: Op | null, s: Sent) => {
   calls.push(s);
   if (s.status === 0) unanswered++;
-  // Every third paid order is then refunded in part (a multi-statement transaction).
-  if (op?.kind === "pay" && s.status === 200 && op.statuses.filter((x) => x === 200).length === 1) {
-    const i = Number(op.orderId.slice("ORD-FAULT-".length));
-    if (i % 3 === 0) {
-      const r = refundOp(i);
-      ops.push(r);
-      queue.unshift(r);
-    }
-  }
+  followUp(op, s);
 };
 
 let ok = false;

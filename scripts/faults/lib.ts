@@ -113,6 +113,30 @@ export const refundOp = (i: number): Op => ({
   answer: null,
 });
 
+/**
+ * The workload every script runs: a payment of each pending order, and a partial refund (a
+ * multi-statement transaction) of every third order once its payment has answered 200; a refund goes
+ * to the front of the queue. `followUp` is called with every answer.
+ */
+export function workload(orders: number, voucher: string) {
+  const ops: Op[] = [];
+  const queue: Op[] = [];
+  for (let i = 1; i <= orders; i++) {
+    const op = payOp(i, voucher);
+    ops.push(op);
+    queue.push(op);
+  }
+  const followUp = (op: Op | null, s: { status: number }) => {
+    if (op?.kind !== "pay" || s.status !== 200 || op.statuses.filter((x) => x === 200).length !== 1) return;
+    const i = Number(op.orderId.slice("ORD-FAULT-".length));
+    if (i % 3 !== 0) return;
+    const r = refundOp(i);
+    ops.push(r);
+    queue.unshift(r);
+  };
+  return { ops, queue, followUp };
+}
+
 export type Sent = { status: number; ms: number; body: string };
 
 /** One HTTP call of an operation; status 0 when no answer came (connection refused or reset, or timed out). */

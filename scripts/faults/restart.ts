@@ -20,16 +20,15 @@ import {
   freshDatabase,
   log,
   now,
-  type Op,
   PORT,
-  payOp,
-  refundOp,
   runLoad,
   type Sent,
   settleAll,
   sleep,
   summarize,
+  type Op,
   verify,
+  workload,
 } from "./lib";
 
 const PG_PORT = Number(process.env.FAULT_PG_PORT ?? 55432);
@@ -79,25 +78,12 @@ let ok = false;
 try {
   const db = await freshDatabase(base, ORDERS);
   const cookie = await aliceCookie(db.url);
-  const ops: Op[] = [];
-  const queue: Op[] = [];
-  for (let i = 1; i <= ORDERS; i++) {
-    const op = payOp(i, db.voucher);
-    ops.push(op);
-    queue.push(op);
-  }
+  const { ops, queue, followUp } = workload(ORDERS, db.voucher);
   type Call = Sent & { end: number };
   const calls: Call[] = [];
   const onCall = (op: Op | null, s: Sent) => {
     calls.push({ ...s, end: now() });
-    if (op?.kind === "pay" && s.status === 200 && op.statuses.filter((x) => x === 200).length === 1) {
-      const i = Number(op.orderId.slice("ORD-FAULT-".length));
-      if (i % 3 === 0) {
-        const r = refundOp(i);
-        ops.push(r);
-        queue.unshift(r);
-      }
-    }
+    followUp(op, s);
   };
   const server = await startServer({ DATABASE_URL: db.url, SEED_DEMO: "false", PGLITE_DIR: undefined }, PORT);
   try {

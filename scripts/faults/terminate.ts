@@ -16,16 +16,15 @@ import {
   freshDatabase,
   log,
   now,
-  type Op,
   PORT,
-  payOp,
-  refundOp,
   runLoad,
   type Sent,
   settleAll,
   sleep,
   summarize,
+  type Op,
   verify,
+  workload,
 } from "./lib";
 
 const PG = process.env.FAULT_PG ?? "postgres://postgres@127.0.0.1:5432";
@@ -36,25 +35,12 @@ log(ensureBuild());
 const db = await freshDatabase(PG, ORDERS);
 log(`database ${db.name}`);
 const cookie = await aliceCookie(db.url);
-const ops: Op[] = [];
-const queue: Op[] = [];
-for (let i = 1; i <= ORDERS; i++) {
-  const op = payOp(i, db.voucher);
-  ops.push(op);
-  queue.push(op);
-}
+const { ops, queue, followUp } = workload(ORDERS, db.voucher);
 type Call = Sent & { at: number };
 const calls: Call[] = [];
 const onCall = (op: Op | null, s: Sent) => {
   calls.push({ ...s, at: now() });
-  if (op?.kind === "pay" && s.status === 200 && op.statuses.filter((x) => x === 200).length === 1) {
-    const i = Number(op.orderId.slice("ORD-FAULT-".length));
-    if (i % 3 === 0) {
-      const r = refundOp(i);
-      ops.push(r);
-      queue.unshift(r);
-    }
-  }
+  followUp(op, s);
 };
 
 const admin = postgres(`${PG}/postgres`, { max: 1, onnotice: () => {} });
