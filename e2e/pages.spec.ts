@@ -30,7 +30,21 @@ async function expectNoSidewaysScroll(page: Page) {
   ).toBeLessThanOrEqual(innerWidth);
 }
 
+/**
+ * Script errors of each test's page. A hydration mismatch (React #418: the browser rendered other
+ * text than the server, e.g. a time zone whose rules differ between Node's and Chromium's data) is
+ * one: React throws the server's HTML away, and with it whatever the user already typed or chose.
+ */
+const pageErrors = new WeakMap<Page, string[]>();
+test.beforeEach(({ page }) => {
+  const errors: string[] = [];
+  pageErrors.set(page, errors);
+  page.on("pageerror", (e) => errors.push(e.message));
+});
+
 async function check(page: Page, shot: string, size: string) {
+  await page.waitForLoadState("load");
+  expect(pageErrors.get(page) ?? [], `no script error on ${page.url()}`).toEqual([]);
   await expectNoSidewaysScroll(page);
   await expectNoAxeViolations(page);
   if (process.env.SCREENSHOTS) {
@@ -82,6 +96,9 @@ for (const size of SIZES) {
       await createOrder(page, "45.00");
       await expect(page.getByRole("button", { name: "Confirm and pay" }).first()).toBeVisible();
       await check(page, "payment", size.name);
+      await page.goto("/settings");
+      await expect(page.getByRole("heading", { name: "Language and time zone" })).toBeVisible();
+      await check(page, "settings", size.name);
       await page.goto("/no-such-page");
       await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
       await check(page, "not-found", size.name);

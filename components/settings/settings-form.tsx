@@ -3,10 +3,10 @@
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useLocale, useTranslations } from "next-intl";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { FieldError, fieldProps } from "@/components/ui/errors";
 import { Done, ErrorAlert } from "@/components/enterprise/shared";
-import { LOCALE_COOKIE, LOCALE_NAMES, LOCALES, type Locale } from "@/i18n/config";
+import { isLocale, LOCALE_COOKIE, LOCALE_NAMES, LOCALES, type Locale } from "@/i18n/config";
 import { useDescribeError } from "@/lib/errors";
 import { formatDateTime, offsetLabel } from "@/lib/format";
 import { useTRPC } from "@/trpc/client";
@@ -14,7 +14,7 @@ import { useTRPC } from "@/trpc/client";
 const ACCOUNT = "";
 
 /** Language and time zone of the signed-in user; the page is rendered again in them once saved. */
-export function SettingsForm({ zones }: { zones: string[] }) {
+export function SettingsForm({ zones }: { zones: { id: string; offset: string }[] }) {
   const t = useTranslations("settings");
   const trpc = useTRPC();
   const router = useRouter();
@@ -24,6 +24,18 @@ export function SettingsForm({ zones }: { zones: string[] }) {
   const shown = useLocale();
   const [locale, setLocale] = useState<Locale>(prefs.locale ?? (shown === "zh" ? "zh" : "en"));
   const [zone, setZone] = useState(prefs.timeZone ?? ACCOUNT);
+  const formRef = useRef<HTMLFormElement>(null);
+  // A choice made while the page was still loading (server-rendered, before React took over the
+  // form) is in the DOM but not in the state; React keeps the DOM's value at hydration and would
+  // silently reset it at the next render and save the old one. Adopt what the user sees, once.
+  useEffect(() => {
+    const form = formRef.current;
+    if (!form) return;
+    const shownZone = form.querySelector<HTMLSelectElement>("#settings-zone")?.value;
+    if (shownZone !== undefined && shownZone !== zone) setZone(shownZone);
+    const shownLocale = form.querySelector<HTMLInputElement>('input[name="locale"]:checked')?.value;
+    if (isLocale(shownLocale) && shownLocale !== locale) setLocale(shownLocale);
+  }, []);
   const save = useMutation(
     trpc.me.update.mutationOptions({
       onSuccess: (saved) => {
@@ -36,9 +48,12 @@ export function SettingsForm({ zones }: { zones: string[] }) {
   );
   const problem = describe(save.error, { timeZone: "timeZone" });
   const effective = zone || prefs.accountTimeZone;
-  const label = (z: string) => `${z} (${offsetLabel(z)})`;
+  // The server's offsets (see the page), so that server and browser render the same text.
+  const offsets = new Map(zones.map((z) => [z.id, z.offset]));
+  const label = (z: string) => `${z} (${offsets.get(z) ?? offsetLabel(z)})`;
   return (
     <form
+      ref={formRef}
       className="max-w-xl space-y-5 rounded border border-slate-200 bg-white p-4 text-sm"
       onSubmit={(e) => {
         e.preventDefault();
@@ -75,9 +90,9 @@ export function SettingsForm({ zones }: { zones: string[] }) {
           {...fieldProps("settings-zone", problem?.fields.timeZone)}
         >
           <option value={ACCOUNT}>{t("accountZone", { zone: label(prefs.accountTimeZone) })}</option>
-          {zones.map((z) => (
-            <option key={z} value={z}>
-              {label(z)}
+          {zones.map(({ id }) => (
+            <option key={id} value={id}>
+              {label(id)}
             </option>
           ))}
         </select>

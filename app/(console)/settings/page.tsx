@@ -1,6 +1,7 @@
 import { getTranslations } from "next-intl/server";
 import { SettingsForm } from "@/components/settings/settings-form";
 import { Loading, QueryBoundary } from "@/components/ui/query-boundary";
+import { offsetLabel } from "@/lib/format";
 import { requireUser } from "@/server/auth/current";
 import { getQueryClient, HydrateClient, trpc } from "@/trpc/server";
 
@@ -26,8 +27,12 @@ export default async function SettingsPage() {
   );
 }
 
-/** Every IANA zone the server knows, with UTC first (decision 015). */
-function zoneList(): string[] {
+/**
+ * Every IANA zone the server knows, with UTC first, each with its offset now (decision 015). The
+ * offsets are the server's: the browser's time-zone data can be older or newer (Chromium and Node
+ * disagreed on six zones in 2026), and a label computed in both would differ at hydration.
+ */
+function zoneList(): { id: string; offset: string }[] {
   const all = Intl.supportedValuesOf("timeZone");
-  return ["UTC", ...all.filter((z) => z !== "UTC")];
+  return ["UTC", ...all.filter((z) => z !== "UTC")].map((id) => ({ id, offset: offsetLabel(id) }));
 }
