@@ -248,9 +248,13 @@ const ORDER = ["data", "list", "export", "pay", "driver", "admin", "bills", "not
 export function writeSection(base: string, body: string) {
   mkdirSync(path.dirname(DOC), { recursive: true });
   let doc = existsSync(DOC) ? readFileSync(DOC, "utf8") : `${DOC_HEAD}\n`;
-  // A data set other than the default 1 M gets its own section right after the 1 M one.
-  const name = DATA.label === "1m" ? base : `${base}-${DATA.label}`;
-  const baseEnd = `<!-- bench:${base}:end -->`;
+  // A data set other than the default 1 M gets its own section right after the 1 M one; so does a run
+  // tagged BENCH_TAG (e.g. `sb6g` for a run with other server settings), after its untagged one.
+  const sized = DATA.label === "1m" ? base : `${base}-${DATA.label}`;
+  const tag = process.env.BENCH_TAG?.replace(/[^a-z0-9]/gi, "");
+  const name = tag ? `${sized}-${tag}` : sized;
+  const after = tag ? sized : base;
+  const baseEnd = `<!-- bench:${after}:end -->`;
   if (name !== base && !doc.includes(`<!-- bench:${name}:start -->`) && doc.includes(baseEnd)) {
     const at = doc.indexOf(baseEnd) + baseEnd.length;
     doc = `${doc.slice(0, at)}\n\n<!-- bench:${name}:start -->\n<!-- bench:${name}:end -->${doc.slice(at)}`;
