@@ -1,7 +1,7 @@
 // Minimal typing for the parts of autocannon 9 the benchmarks use (the package ships no types).
 declare module "autocannon" {
   import type { EventEmitter } from "node:events";
-  type Req = { method?: string; path?: string; headers?: Record<string, string>; body?: string };
+  export type Req = { method?: string; path?: string; headers?: Record<string, string>; body?: string };
   type Options = {
     url: string;
     connections?: number;

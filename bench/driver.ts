@@ -11,10 +11,11 @@
  * so a disturbance hits both alike; the median block is reported, and the ratio pg / postgres.js.
  * No HTTP and no Next here: this isolates what the driver costs per call.
  */
-import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
-import postgres from "postgres";
-import { type DatabaseHandle, type Db, migrateDatabase, openDatabase } from "@/db/client";
-import * as schema from "@/db/schema";
+import { type ChildProcess, fork } from "node:child_process";
+import autocannon, { type Req } from "autocannon";
+import type postgres from "postgres";
+import { type DatabaseHandle, migrateDatabase, openDatabase } from "@/db/client";
+import { SESSION_COOKIE } from "@/server/auth/session";
 import { createCaller } from "@/server/trpc/root";
 import {
   BENCH_URL,
@@ -28,6 +29,7 @@ import {
   table,
   writeSection,
 } from "./lib";
+import { postgresJsHandle } from "./old-driver";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const BLOCKS = 4;
@@ -37,19 +39,7 @@ const VOUCHER = (a: number) => `CP-DRV-${String(a).padStart(4, "0")}`;
 const pgHandle = await openDatabase({ url: BENCH_URL, poolMax: 10 });
 await migrateDatabase(pgHandle);
 // postgres.js as db/client.ts configured it before decision 018.
-const oldSql = postgres(BENCH_URL, {
-  max: 10,
-  onnotice: () => {},
-  connection: { TimeZone: "UTC", plan_cache_mode: "force_generic_plan" },
-});
-const oldHandle: DatabaseHandle = {
-  kind: "postgres",
-  db: drizzlePostgres(oldSql, { schema, casing: "snake_case" }) as unknown as Db,
-  pool: null,
-  sql: oldSql,
-  url: BENCH_URL,
-  close: () => oldSql.end({ timeout: 5 }),
-};
+const oldHandle: DatabaseHandle = postgresJsHandle(BENCH_URL);
 const raw = pgHandle.sql as postgres.Sql;
 const [{ version, sb } = { version: "?", sb: "?" }] = await raw<{ version: string; sb: string }[]>`
   SELECT split_part(version(), ' ', 2) AS version, current_setting('shared_buffers') AS sb`;
@@ -126,6 +116,29 @@ async function block(s: Side, w: keyof typeof work, c: number, seconds: number) 
   return { rps: lat.length / seconds, p50: percentile(sorted, 50), p95: percentile(sorted, 95), errors };
 }
 
+type Got = Record<Side, { rps: number; p50: number; p95: number; errors: number }[]>;
+/** One line of the table: the median block of each driver, every block in brackets, and the ratio. */
+function row(label: string, got: Got): string[] {
+  const m = (s: Side) => ({
+    rps: median(got[s].map((r) => r.rps)),
+    p50: median(got[s].map((r) => r.p50)),
+    p95: median(got[s].map((r) => r.p95)),
+    errors: got[s].reduce((a, r) => a + r.errors, 0),
+    all: got[s].map((r) => r.rps.toFixed(0)).join(" / "),
+  });
+  const a = m("pg");
+  const b = m("postgres.js");
+  return [
+    label,
+    `${fmt(b.rps, 0)} (${b.all})`,
+    `${fmt(a.rps, 0)} (${a.all})`,
+    fmt(a.rps / b.rps, 3),
+    `${fmt(b.p50, 2)} / ${fmt(b.p95, 2)}`,
+    `${fmt(a.p50, 2)} / ${fmt(a.p95, 2)}`,
+    `${b.errors} / ${a.errors}`,
+  ];
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const load0 = (await import("node:os")).default.loadavg();
 const results: string[][] = [];
@@ -137,7 +150,7 @@ for (const [w, c] of [
   // Warm both (connections, prepared statements), then alternate.
   await block("pg", w, c, 1);
   await block("postgres.js", w, c, 1);
-  const got: Record<Side, { rps: number; p50: number; p95: number; errors: number }[]> = {
+  const got: Got = {
     pg: [],
     "postgres.js": [],
   };
@@ -150,25 +163,103 @@ for (const [w, c] of [
       );
     }
   }
-  const m = (s: Side) => ({
-    rps: median(got[s].map((r) => r.rps)),
-    p50: median(got[s].map((r) => r.p50)),
-    p95: median(got[s].map((r) => r.p95)),
-    errors: got[s].reduce((a, r) => a + r.errors, 0),
-    all: got[s].map((r) => r.rps.toFixed(0)).join(" / "),
-  });
-  const a = m("pg");
-  const b = m("postgres.js");
-  results.push([
-    `${w === "list" ? "coupons.list (50 rows)" : "orders.pay"} c=${c}`,
-    `${fmt(b.rps, 0)} (${b.all})`,
-    `${fmt(a.rps, 0)} (${a.all})`,
-    fmt(a.rps / b.rps, 3),
-    `${fmt(b.p50, 2)} / ${fmt(b.p95, 2)}`,
-    `${fmt(a.p50, 2)} / ${fmt(a.p95, 2)}`,
-    `${b.errors} / ${a.errors}`,
-  ]);
+  results.push(row(`${w === "list" ? "coupons.list (50 rows)" : "orders.pay"} c=${c}`, got));
 }
+
+// ------------------------------------------------------------------ the same over HTTP
+// Each driver in a server process of its own (bench/driver-server.ts: the Node entry's API door, the
+// app's router, a pool of 10), the load from autocannon in this process: what a request over the wire
+// loses or gains with the driver, framework cost included.
+const HTTP_WARMUP = Number(process.env.BENCH_HTTP_WARMUP ?? 8);
+const PORTS: Record<Side, number> = { pg: 3391, "postgres.js": 3392 };
+const servers: ChildProcess[] = [];
+for (const s of ["pg", "postgres.js"] as Side[]) {
+  const child = fork("bench/driver-server.ts", [], {
+    execArgv: ["--import", "tsx"],
+    env: { ...process.env, BENCH_DRIVER: s, PORT: String(PORTS[s]) },
+  });
+  servers.push(child);
+  await new Promise<void>((resolve, reject) => {
+    child.once("message", () => resolve());
+    child.once("exit", (code) => reject(new Error(`driver-server ${s} exited ${code}`)));
+  });
+}
+const cookieOf = (a: number) => `${SESSION_COOKIE}=${DATA.token(DATA.accountId(a + 1))}`;
+const LIST_PATH = `/api/trpc/coupons.list?input=${encodeURIComponent(JSON.stringify({ limit: 50 }))}`;
+const httpWork = {
+  list: (req: Req) => ({
+    ...req,
+    method: "GET" as const,
+    path: LIST_PATH,
+    headers: { ...req.headers, cookie: cookieOf(Math.floor(Math.random() * DATA.accounts)) },
+  }),
+  pay: (req: Req) => {
+    const k = orderK++;
+    const a = k % DATA.accounts;
+    return {
+      ...req,
+      method: "POST" as const,
+      path: "/api/trpc/orders.pay",
+      headers: { ...req.headers, "content-type": "application/json", cookie: cookieOf(a) },
+      body: JSON.stringify({
+        orderId: `ORD-DRV-${TAG}-${k}`,
+        couponId: VOUCHER(a + 1),
+        expectedDeductionMinor: 1,
+        idempotencyKey: `bench-drv-${TAG}-${k}`,
+      }),
+    };
+  },
+};
+
+async function httpBlock(s: Side, w: keyof typeof httpWork, c: number, seconds: number) {
+  const lat: number[] = [];
+  let errors = 0;
+  const inst = autocannon({
+    url: `http://127.0.0.1:${PORTS[s]}`,
+    connections: c,
+    duration: seconds,
+    timeout: 30,
+    requests: [{ setupRequest: httpWork[w] }],
+  });
+  inst.on("response", (_client: unknown, status: number, _bytes: number, rt: number) => {
+    lat.push(rt);
+    if (status !== 200) errors++;
+  });
+  const result = await inst;
+  const sorted = sortNumbers(lat);
+  return {
+    rps: lat.length / seconds,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    errors: errors + result.errors + result.timeouts,
+  };
+}
+
+for (const [w, c] of [
+  ["list", 10],
+  ["list", 1],
+  ["pay", 10],
+] as const) {
+  // A server process starts cold (V8 compiles the router, the pool connects): a longer warm-up.
+  await httpBlock("pg", w, c, HTTP_WARMUP);
+  await httpBlock("postgres.js", w, c, HTTP_WARMUP);
+  const got: Got = {
+    pg: [],
+    "postgres.js": [],
+  };
+  for (let b = 0; b < BLOCKS; b++) {
+    for (const s of (b % 2 ? ["postgres.js", "pg"] : ["pg", "postgres.js"]) as Side[]) {
+      const r = await httpBlock(s, w, c, SECONDS);
+      got[s].push(r);
+      log(
+        `HTTP ${w} c=${c} ${s}: ${r.rps.toFixed(0)}/s p50 ${r.p50.toFixed(2)} p95 ${r.p95.toFixed(2)} ms, errors ${r.errors}`,
+      );
+    }
+  }
+  results.push(row(`${w === "list" ? "coupons.list (50 rows)" : "orders.pay"} over HTTP, c=${c}`, got));
+}
+for (const child of servers) child.kill("SIGTERM");
+
 const load1 = (await import("node:os")).default.loadavg();
 
 writeSection(
@@ -181,6 +272,9 @@ The app's procedures called in process (\`createCaller\`, session looked up from
 \`${BENCH_URL.replace(/\/\/[^@]*@/, "//")}\`, through a pool of 10 of each driver: **pg 8** (db/client.ts since
 decision 018) and **postgres.js 3.4.9** configured as db/client.ts had it before. ${BLOCKS} blocks of ${SECONDS} s per
 driver and workload, alternating, after a 1 s warm-up each; the median block is shown (all blocks in brackets).
+The rows "over HTTP" run the same procedures through a server process per driver (\`bench/driver-server.ts\`: the
+Node entry's API door, \`serveApi\`, with that driver's pool of 10), loaded by autocannon from this process after an 8 s warm-up per server and workload, blocks
+alternating the same way: the driver's cost as a request over the wire sees it, framework included.
 Load average before / after: ${load0.map((x) => x.toFixed(2)).join(" ")} / ${load1.map((x) => x.toFixed(2)).join(" ")}.
 
 ${table(
