@@ -68,9 +68,9 @@ export const PORT = Number(process.env.BENCH_PORT ?? 3300);
 
 /**
  * The app's pool connection settings (db/client.ts), for pgbench's raw runs: the same zone and the
- * same plan caching (prepared statements planned once, generic), so raw and app run the same plans.
+ * same plan caching (prepared statements planned once, generic) and no JIT, so raw and app run the same plans.
  */
-export const APP_PG_ENV = { PGOPTIONS: "-c TimeZone=UTC -c plan_cache_mode=force_generic_plan" };
+export const APP_PG_ENV = { PGOPTIONS: "-c TimeZone=UTC -c plan_cache_mode=force_generic_plan -c jit=off" };
 
 /** The data set generate.ts writes; the other scripts rely on these facts (sizes set by dataSet()). */
 export const DATA = {

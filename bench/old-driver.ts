@@ -1,5 +1,5 @@
 /**
- * postgres.js as db/client.ts configured it before decision 018 (pool of 10, UTC, generic plans), as a
+ * postgres.js as db/client.ts configured it before decision 018 (pool of 10, UTC, generic plans; no JIT, as now), as a
  * DatabaseHandle, for bench:driver's before/after comparison. Not used by the app.
  */
 import { drizzle } from "drizzle-orm/postgres-js";
@@ -11,7 +11,8 @@ export function postgresJsHandle(url: string, max = 10): DatabaseHandle {
   const sql = postgres(url, {
     max,
     onnotice: () => {},
-    connection: { TimeZone: "UTC", plan_cache_mode: "force_generic_plan" },
+    // The server settings of the app's pool today, so that only the driver differs.
+    connection: { TimeZone: "UTC", plan_cache_mode: "force_generic_plan", jit: "off" },
   });
   return {
     kind: "postgres",

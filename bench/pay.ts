@@ -92,8 +92,12 @@ const DOORS: { tag: string; door: Door }[] = [
   { tag: "(2 workers)", door: { kind: "entry", workers: 2 } },
 ];
 
+// Digits of a spread voucher's number: 4 for the 1 M set's 1,000 accounts, 5 for the 10 M set's 10,000
+// (with 4, lpad cut account 10,000's number to "1000", another account's voucher).
+const PAY_DIGITS = Math.max(4, String(DATA.accounts).length);
+
 const PAY = {
-  voucher: (i: number) => `CP-PAY-${String(i).padStart(4, "0")}`,
+  voucher: (i: number) => `CP-PAY-${String(i).padStart(PAY_DIGITS, "0")}`,
   balance: 1_000_000, // 10,000.00 USD: 0.01 per payment stays exact for a long time
   hot: "CP-PAY-HOT",
   hotOwner: DATA.accountId(2),
@@ -129,7 +133,7 @@ async function prepareData(sql: postgres.Sql) {
     INSERT INTO coupon_ledger (coupon_id, account_id, type, amount_minor, balance_after_minor, note, created_at)
     SELECT id, account_id, 'Issuance', nominal_minor, nominal_minor, 'bench:pay', issued_at FROM ins`;
   await sql.unsafe(
-    voucherWithIssuance(`SELECT 'CP-PAY-' || lpad(i::text, 4, '0'), ${acctSql("i")}, 'Cash Coupon', 'USD',
+    voucherWithIssuance(`SELECT 'CP-PAY-' || lpad(i::text, ${PAY_DIGITS}, '0'), ${acctSql("i")}, 'Cash Coupon', 'USD',
         ${PAY.balance}, ${PAY.balance}, now() - interval '30 days', now() + interval '365 days', now() - interval '30 days',
         'Direct issuance', 'bench:pay spread voucher'
       FROM generate_series(1, ${DATA.accounts}) i`),
@@ -226,7 +230,7 @@ async function rawOrders(sql: postgres.Sql, hot: boolean, base: number, count: n
 
 /** The raw money transaction: k = base + client + clients·n is this transaction's own order. */
 function rawScript(dir: string, hot: boolean, fn = false): string {
-  const vid = hot ? `'${PAY.hot}'` : `'CP-PAY-' || lpad(:aid::text, 4, '0')`;
+  const vid = hot ? `'${PAY.hot}'` : `'CP-PAY-' || lpad(:aid::text, ${PAY_DIGITS}, '0')`;
   const acct = hot ? `'${PAY.hotOwner}'` : `(${DATA.accountId(0)}::bigint + :aid)::text`;
   const file = path.join(dir, `pay-raw-${hot ? "hot" : "spread"}${fn ? "-fn" : ""}.pgbench.sql`);
   if (fn) {
@@ -795,7 +799,7 @@ async function main() {
   }
   verdicts.push(driftOk && spreadOrders.mismatch === 0 && hotOrders.mismatch === 0);
   lines.push(
-    `* **Drift:** ${after.vouchers} touched vouchers (CP-PAY-0001…1000, ${PAY.hot}): balance ≠ Σ ledger for **${after.drifted}**, negative balance for ${after.negative}; this run's orders: spread ${spreadOrders.paid} paid / ${spreadOrders.ledger} Deduction rows / ${spreadOrders.mismatch} mismatched, hot ${hotOrders.paid} / ${hotOrders.ledger} / ${hotOrders.mismatch}, raw ${rawOrdersCheck.paid} / ${rawOrdersCheck.ledger} / ${rawOrdersCheck.mismatch} → **${pf(driftOk && spreadOrders.mismatch === 0 && hotOrders.mismatch === 0)}**.`,
+    `* **Drift:** ${after.vouchers} touched vouchers (${PAY.voucher(1)}…${DATA.accounts}, ${PAY.hot}): balance ≠ Σ ledger for **${after.drifted}**, negative balance for ${after.negative}; this run's orders: spread ${spreadOrders.paid} paid / ${spreadOrders.ledger} Deduction rows / ${spreadOrders.mismatch} mismatched, hot ${hotOrders.paid} / ${hotOrders.ledger} / ${hotOrders.mismatch}, raw ${rawOrdersCheck.paid} / ${rawOrdersCheck.ledger} / ${rawOrdersCheck.mismatch} → **${pf(driftOk && spreadOrders.mismatch === 0 && hotOrders.mismatch === 0)}**.`,
   );
   for (const c of SAT.slice(0, 1)) {
     const p = get(L.paySpread, c);
@@ -850,7 +854,7 @@ async function main() {
 ${table(["machine", ""], machineFacts(`${facts.v} (shared_buffers ${facts.sb}, synchronous_commit ${facts.sc})`))}
 
 **Method.** Data from \`bench:data\` plus additive rows (idempotent, \`bench/pay.ts\`): one cash voucher per bench
-account **CP-PAY-0001…1000** (10,000.00 USD, General), **${PAY.hot}** (account ${PAY.hotOwner}, 100 M USD), each with
+account **${PAY.voucher(1)}…${DATA.accounts}** (10,000.00 USD, General), **${PAY.hot}** (account ${PAY.hotOwner}, 100 M USD), each with
 its Issuance row, so they sit among the 1,000,000 vouchers of \`coupons\`; account **${PAY.matchAccount}** with a user,
 a session and **10,000 vouchers** (80 % cash; expired, not yet effective, used up, product-, scope-, payment-type-
 and minimum-limited ones); and, per run, pending orders of **0.01 USD** made in bulk
@@ -861,14 +865,14 @@ then, at c=${SAT[0]}, ping and spread pay through plain \`next start\` (the door
   \`UPDATE coupons SET balance_minor = balance_minor − 1 WHERE id = … AND balance_minor >= 1 AND <valid now> RETURNING\`;
   ledger \`INSERT\` (Deduction, balance after); \`UPDATE orders SET status = 'Paid' … WHERE id = … AND status = 'Pending Payment'\`;
   \`COMMIT\`. Every transaction pays its own pending order (k = base + client_id + clients·n, pgbench variables);
-  spread: voucher CP-PAY-(1 + k mod 1000); hot: ${PAY.hot}. Latency from \`pgbench -l\`.
+  spread: voucher CP-PAY-(1 + k mod ${DATA.accounts}); hot: ${PAY.hot}. Latency from \`pgbench -l\`.
 * **the app's payment statement alone**: the same pgbench loop and orders, but each transaction is the statement
   orders.pay sends, without Node and HTTP: \`SELECT pay_order(u.account_id, u.id, key, hash, order, voucher, 1) FROM sessions s
   JOIN users u … WHERE s.token_hash = <the cookie's hash> AND s.expires_at > now()\` (the session is checked by the payment statement itself).
 * **ping**: \`GET /api/trpc/health.ping\` (no session, no database).
 * **orders.pay**: \`POST /api/trpc/orders.pay\`, body \`{"orderId","couponId","expectedDeductionMinor":1,"idempotencyKey"}\`
   (no transformer), cookie of the order's owner. Every request is a distinct pending order with a fresh idempotency
-  key; spread: request k → account 1 + (k−1) mod 1000 and its CP-PAY voucher; hot: every request on ${PAY.hot}.
+  key; spread: request k → account 1 + (k−1) mod ${DATA.accounts} and its CP-PAY voucher; hot: every request on ${PAY.hot}.
   The expected deduction is exact (min(balance, 0.01) = 0.01), so any VOUCHER_CHANGED would be a real race.
 * **orders.paymentOptions**: \`GET /api/trpc/orders.paymentOptions?input={"id":"${PAY.matchOrder}"}\` for account ${PAY.matchAccount}
   (order: ECS, Subscription, New Purchase, 150.00 USD); raw = the candidate-voucher statement it sends (captured), pgbench.

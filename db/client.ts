@@ -88,7 +88,11 @@ export async function openDatabase(opts: OpenOptions): Promise<DatabaseHandle> {
       // shape is its own statement); only values vary. Left to "auto", PostgreSQL re-plans the Coupons
       // list on every execution (its custom plan looks cheaper than the generic one), which doubled the
       // database CPU of an "All" page. Planned once per connection instead (decision 009).
-      options: "-c TimeZone=UTC -c plan_cache_mode=force_generic_plan",
+      // No JIT: at 10 M vouchers the "All" page's plan costs more than jit_above_cost, and PostgreSQL
+      // compiled it on every execution (40–140 ms of a 5 ms statement); no statement here runs long
+      // enough to gain from it (the exports' COPY runs on a connection of its own, with the server's
+      // default). Decision 017.
+      options: "-c TimeZone=UTC -c plan_cache_mode=force_generic_plan -c jit=off",
       // A request waits at most this long for a free connection, then fails cleanly instead of hanging.
       connectionTimeoutMillis: 5_000,
       // Opening one may take at most 1.5 s: while PostgreSQL restarts, a request fails fast (503) rather
@@ -147,7 +151,7 @@ export async function openDatabase(opts: OpenOptions): Promise<DatabaseHandle> {
     const raw = postgres(opts.url, {
       max: opts.poolMax ?? 10,
       onnotice: () => {},
-      connection: { TimeZone: "UTC", plan_cache_mode: "force_generic_plan" },
+      connection: { TimeZone: "UTC", plan_cache_mode: "force_generic_plan", jit: "off" },
     });
     return {
       kind: "postgres",
