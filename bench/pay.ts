@@ -94,10 +94,11 @@ const DOORS: { tag: string; door: Door }[] = [
 
 // Digits of a spread voucher's number: 4 for the 1 M set's 1,000 accounts, 5 for the 10 M set's 10,000
 // (with 4, lpad cut account 10,000's number to "1000", another account's voucher).
-const PAY_DIGITS = Math.max(4, String(DATA.accounts).length);
+// (DATA is filled in from the database by dataSet() at start: read it when used, not at load.)
+const payDigits = () => Math.max(4, String(DATA.accounts).length);
 
 const PAY = {
-  voucher: (i: number) => `CP-PAY-${String(i).padStart(PAY_DIGITS, "0")}`,
+  voucher: (i: number) => `CP-PAY-${String(i).padStart(payDigits(), "0")}`,
   balance: 1_000_000, // 10,000.00 USD: 0.01 per payment stays exact for a long time
   hot: "CP-PAY-HOT",
   hotOwner: DATA.accountId(2),
@@ -133,7 +134,7 @@ async function prepareData(sql: postgres.Sql) {
     INSERT INTO coupon_ledger (coupon_id, account_id, type, amount_minor, balance_after_minor, note, created_at)
     SELECT id, account_id, 'Issuance', nominal_minor, nominal_minor, 'bench:pay', issued_at FROM ins`;
   await sql.unsafe(
-    voucherWithIssuance(`SELECT 'CP-PAY-' || lpad(i::text, ${PAY_DIGITS}, '0'), ${acctSql("i")}, 'Cash Coupon', 'USD',
+    voucherWithIssuance(`SELECT 'CP-PAY-' || lpad(i::text, ${payDigits()}, '0'), ${acctSql("i")}, 'Cash Coupon', 'USD',
         ${PAY.balance}, ${PAY.balance}, now() - interval '30 days', now() + interval '365 days', now() - interval '30 days',
         'Direct issuance', 'bench:pay spread voucher'
       FROM generate_series(1, ${DATA.accounts}) i`),
@@ -230,7 +231,7 @@ async function rawOrders(sql: postgres.Sql, hot: boolean, base: number, count: n
 
 /** The raw money transaction: k = base + client + clients·n is this transaction's own order. */
 function rawScript(dir: string, hot: boolean, fn = false): string {
-  const vid = hot ? `'${PAY.hot}'` : `'CP-PAY-' || lpad(:aid::text, ${PAY_DIGITS}, '0')`;
+  const vid = hot ? `'${PAY.hot}'` : `'CP-PAY-' || lpad(:aid::text, ${payDigits()}, '0')`;
   const acct = hot ? `'${PAY.hotOwner}'` : `(${DATA.accountId(0)}::bigint + :aid)::text`;
   const file = path.join(dir, `pay-raw-${hot ? "hot" : "spread"}${fn ? "-fn" : ""}.pgbench.sql`);
   if (fn) {
