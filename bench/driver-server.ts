@@ -6,6 +6,7 @@
  */
 import http from "node:http";
 import { openDatabase } from "@/db/client";
+import { provideAppDatabase } from "@/db";
 import { serveApi } from "@/server/http/node";
 import { BENCH_URL } from "./lib";
 import { postgresJsHandle } from "./old-driver";
@@ -18,9 +19,8 @@ const handle =
       ? postgresJsHandle(BENCH_URL)
       : null;
 if (!handle) throw new Error(`BENCH_DRIVER must be pg or postgres.js, not ${driver}`);
-// The app's procedures find the database through appDatabase(), which keeps one handle on globalThis
-// (db/index.ts): hand it this one before the first request.
-(globalThis as Record<symbol, unknown>)[Symbol.for("voucher-console.db")] = Promise.resolve(handle);
+// The app's procedures find the database through appDatabase(): hand it this one before the first request.
+provideAppDatabase(handle);
 
 const server = http.createServer((req, res) => {
   const served = serveApi(req, res);

@@ -32,3 +32,8 @@ export function appDatabase(): Promise<DatabaseHandle> {
   });
   return g[KEY];
 }
+
+/** Makes `handle` the process's database, before any request (a benchmark's server with another driver). */
+export function provideAppDatabase(handle: DatabaseHandle): void {
+  (globalThis as Holder)[KEY] = Promise.resolve(handle);
+}

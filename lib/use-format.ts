@@ -2,12 +2,13 @@
 
 import { useLocale, useTimeZone } from "next-intl";
 import { useMemo } from "react";
+import { DEFAULT_TIME_ZONE } from "@/i18n/config";
 import { formatDate, formatDateTime, formatMoney, formatValidity, offsetLabel } from "./format";
 
 /** The formatters of lib/format.ts bound to the viewer's language and time zone (R-TZ-1). */
 export function useFormat() {
   const locale = useLocale();
-  const timeZone = useTimeZone() ?? "Asia/Shanghai";
+  const timeZone = useTimeZone() ?? DEFAULT_TIME_ZONE;
   return useMemo(
     () => ({
       locale,

@@ -1,3 +1,4 @@
+import { DEFAULT_TIME_ZONE } from "@/i18n/config";
 import { offsetMinutes } from "@/lib/format";
 /** Pure voucher rules: no I/O. */
 
@@ -25,8 +26,8 @@ export function deriveStatusOracle(c: StatusInput, now: Date): CouponStatus {
   return "Available";
 }
 
-/** The zone demo accounts and accounts without a zone use (R-TIME-1: UTC+8). */
-export const DEFAULT_ZONE = "Asia/Shanghai";
+/** The zone demo accounts and accounts without a zone use (R-TIME-1: UTC+8); one source, i18n/config. */
+export const DEFAULT_ZONE = DEFAULT_TIME_ZONE;
 
 /** The instant a wall-clock midnight (UTC milliseconds of that wall time) happens in the zone. */
 function wallToInstant(wallUtc: number, zone: string | number): number {
