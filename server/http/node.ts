@@ -1,15 +1,15 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { createURL, incomingMessageToRequest, nodeHTTPRequestHandler } from "@trpc/server/adapters/node-http";
+import { createURL, incomingMessageToRequest } from "@trpc/server/adapters/node-http";
 import { GET as auditExport } from "@/app/api/audit/export/route";
 import { GET as billExport } from "@/app/api/bills/[id]/export/route";
 import { GET as couponExport } from "@/app/api/coupons/[id]/export/route";
 import { GET as couponsExport } from "@/app/api/coupons/export/route";
 import { appDatabase } from "@/db";
 import { API_HEADERS } from "@/lib/security-headers";
-import { createContext } from "@/server/trpc/context";
 import type { RequestLike } from "./guard";
 import type { RouteHandler } from "./route";
-import { TRPC_OPTIONS, trpcRefusal } from "./trpc";
+import { trpcRefusal } from "./trpc";
+import { answerTrpc } from "./trpc-node";
 
 /**
  * The Node entry's own door (issue 13, decision 017): the tRPC endpoint and the CSV exports served
@@ -109,13 +109,7 @@ export function serveApi(req: IncomingMessage, res: ServerResponse): Promise<voi
     setApiHeaders(res);
     const refusal = trpcRefusal(like);
     if (refusal) return sendResponse(res, refusal);
-    return nodeHTTPRequestHandler({
-      ...TRPC_OPTIONS,
-      req,
-      res,
-      path: trpc[1] as string,
-      createContext: () => createContext(like.headers),
-    });
+    return answerTrpc(req, res, trpc[1] as string, url, like);
   }
 
   if (method !== "GET" && method !== "HEAD") return false;

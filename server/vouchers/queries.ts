@@ -136,6 +136,10 @@ export const listPlan = (scope: AccountScope, input: ListInput) => listPlanWith(
  */
 export function iso(value: string | Date): string {
   if (value instanceof Date) return value.toISOString();
+  // JSON's form of a timestamptz read in UTC (every list row, decision 009): "2026-11-26T18:00:00.123+00:00".
+  if (value.length >= 25 && value.charCodeAt(10) === 84 /* T */ && value.endsWith("+00:00")) {
+    return `${value.slice(0, -6)}Z`;
+  }
   const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}(?::?\d{2})?)$/.exec(value);
   if (!m) return new Date(value).toISOString();
   const [, day, time, frac = "", zone = "Z"] = m;
