@@ -446,15 +446,19 @@ export type Server = {
  * Which server a bench starts: "entry" is `npm start`'s Node entry (dist/server.mjs: tRPC and the
  * exports on node:http, the rest through Next; decision 017) with `workers` processes
  * (WEB_CONCURRENCY, default 1); "next" is plain `next start` (every request through Next's router,
- * the door before issue 13), for before/after in one run.
+ * the door before issue 13), for before/after in one run; "adapter" is the entry's API door with tRPC's
+ * own Node adapter answering the tRPC calls (bench/adapter-server.ts: the door before decision 019).
  */
-export type Door = { kind: "entry" | "next"; workers?: number };
+export type Door = { kind: "entry" | "next" | "adapter"; workers?: number };
 export const ENTRY: Door = { kind: "entry", workers: 1 };
+export const ADAPTER: Door = { kind: "adapter" };
 export const NEXT_START: Door = { kind: "next" };
 export const doorLabel = (d: Door) =>
   d.kind === "next"
     ? "next start (Next route)"
-    : `Node entry, ${d.workers ?? 1} worker${(d.workers ?? 1) > 1 ? "s" : ""}`;
+    : d.kind === "adapter"
+      ? "Node entry, tRPC's adapter (decision 017's door)"
+      : `Node entry, ${d.workers ?? 1} worker${(d.workers ?? 1) > 1 ? "s" : ""}`;
 
 /** Starts the server (production) with the given env; resolves once health.ping answers. */
 export async function startServer(
@@ -472,6 +476,7 @@ export async function startServer(
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
     ...(door.kind === "entry" ? { WEB_CONCURRENCY: String(door.workers ?? 1) } : {}),
+    ...(door.kind === "adapter" ? { PORT: String(port) } : {}),
     ...env,
   })) {
     if (v !== undefined) childEnv[k] = v;
@@ -479,7 +484,9 @@ export async function startServer(
   const args =
     door.kind === "next"
       ? ["node_modules/next/dist/bin/next", "start", "-p", String(port)]
-      : ["dist/server.mjs", "-p", String(port)];
+      : door.kind === "adapter"
+        ? ["node_modules/tsx/dist/cli.mjs", "bench/adapter-server.ts"]
+        : ["dist/server.mjs", "-p", String(port)];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: childEnv as unknown as NodeJS.ProcessEnv,

@@ -28,6 +28,7 @@ import {
   DATA,
   type Door,
   doorLabel,
+  ADAPTER,
   ENTRY,
   ensureBuild,
   ensureOut,
@@ -57,7 +58,16 @@ const INPUT = { type: "cash", sort: "balance", dir: "desc", limit: 50 } as const
 // Issue 13: c=1 p95 ≤ raw + 1 ms; at saturation list ≥ 2.5× next start's and ≥ 0.25 of raw.
 const TARGETS = { p95AddMs: 1, listPingRatio: 0.6, listVsNext: 2.5, listRaw: 0.25 };
 
-type Target = "raw" | "ping" | "list" | "ping@next" | "list@next" | "ping@2w" | "list@2w";
+type Target =
+  | "raw"
+  | "ping"
+  | "list"
+  | "ping@next"
+  | "list@next"
+  | "ping@adapter"
+  | "list@adapter"
+  | "ping@2w"
+  | "list@2w";
 type Run = {
   target: Target;
   c: number;
@@ -79,12 +89,15 @@ const LABEL: Record<Target, string> = {
   list: "coupons.list over HTTP (50 rows)",
   "ping@next": "health.ping, next start (Next route, before)",
   "list@next": "coupons.list, next start (Next route, before)",
+  "ping@adapter": "health.ping, Node entry with tRPC's adapter (decision 017, before 019)",
+  "list@adapter": "coupons.list, Node entry with tRPC's adapter (decision 017, before 019)",
   "ping@2w": "health.ping, Node entry, 2 workers",
   "list@2w": "coupons.list, Node entry, 2 workers",
 };
 /** Other doors, measured at the first saturation level only: before/after and one worker per core. */
-const DOORS: { tag: "next" | "2w"; door: Door }[] = [
+const DOORS: { tag: "next" | "adapter" | "2w"; door: Door }[] = [
   { tag: "next", door: NEXT_START },
+  { tag: "adapter", door: ADAPTER },
   { tag: "2w", door: { kind: "entry", workers: 2 } },
 ];
 
@@ -458,6 +471,7 @@ async function main() {
         [
           [`${doorLabel(ENTRY)} (\`npm start\`, after)`, "ping", "list"],
           [doorLabel(NEXT_START) + " (before)", "ping@next", "list@next"],
+          [doorLabel(ADAPTER), "ping@adapter", "list@adapter"],
           [doorLabel({ kind: "entry", workers: 2 }), "ping@2w", "list@2w"],
         ] as [string, Target, Target][]
       ).map(([label, p, l]) => {
@@ -510,6 +524,7 @@ async function main() {
     ...(sat0
       ? [
           `* **Door (c=${sat0}):** coupons.list through the Node entry ${fmt(g("list", sat0).rps)} req/s vs ${fmt(agg("list@next", sat0).rps)} through \`next start\` = **${fmt(vsNext)}×** (target ≥ ${TARGETS.listVsNext}×) → **${vsNext >= TARGETS.listVsNext ? "pass" : "FAIL"}**; list/raw **${fmt(g("list", sat0).rps / g("raw", sat0).rps)}** (target ≥ ${TARGETS.listRaw}; ${fmt(agg("list@next", sat0).rps / g("raw", sat0).rps)} before).`,
+          `* **The entry's own tRPC door (decision 019) vs tRPC's adapter (c=${sat0}):** list ×${fmt(g("list", sat0).rps / agg("list@adapter", sat0).rps)}, ping ×${fmt(g("ping", sat0).rps / agg("ping@adapter", sat0).rps)}.`,
           `* **Two workers vs one (c=${sat0}):** list ×${fmt(twoVsOne)}, ping ×${fmt(agg("ping@2w", sat0).rps / g("ping", sat0).rps)} (the load generator and PostgreSQL share the same 2 cores).`,
         ]
       : []),
@@ -532,7 +547,7 @@ ${table(["machine", ""], machineFacts(`${facts.v} (shared_buffers ${facts.sb})`)
 **Method.** Data set ${BENCH_DB} from \`bench:data\` (${DATA.accounts.toLocaleString("en-US")} accounts × ${Math.round(DATA.vouchers / DATA.accounts).toLocaleString("en-US")} vouchers). The main runs: one
 Node entry process (\`npm start\`'s \`dist/server.mjs\`, \`WEB_CONCURRENCY=1\`; tRPC on node:http, decision 017)
 (${build}), \`DATABASE_URL\` → ${BENCH_DB}, \`SEED_DEMO=false\`, pool of 10 (\`PG_POOL_MAX\` default). Then, at c=${sat0}
-only, the same ping and list through plain \`next start\` (the door before issue 13) and through the entry with two workers.
+only, the same ping and list through plain \`next start\` (the door before issue 13), through the entry's API door with tRPC's own Node adapter (the door before decision 019; bench/adapter-server.ts) and through the entry with two workers.
 * **raw**: the page statement \`listCoupons\` sends for a known user's account, captured from the real function through
   postgres.js's \`debug\` hook, run by \`pgbench -M prepared -j 1\` with the app's connection settings
   (\`PGOPTIONS="${APP_PG_ENV.PGOPTIONS}"\`) and a random account per transaction (other parameters passed as pgbench

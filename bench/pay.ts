@@ -43,6 +43,7 @@ import {
   table,
   writeSection,
   dataSet,
+  ADAPTER,
   type Door,
   doorLabel,
   NEXT_START,
@@ -89,6 +90,7 @@ const TARGETS = {
 /** Other doors, at the first saturation level: before/after and one worker per core. */
 const DOORS: { tag: string; door: Door }[] = [
   { tag: "(next start)", door: NEXT_START },
+  { tag: "(tRPC's adapter)", door: ADAPTER },
   { tag: "(2 workers)", door: { kind: "entry", workers: 2 } },
 ];
 
@@ -824,6 +826,15 @@ async function main() {
         `* **Hot voucher vs raw, c=${c}:** ${fmt(rps(h))} req/s vs raw hot ${fmt(rps(rh))} tx/s = **${fmt(rps(h) / rps(rh))}** (target ≥ ${TARGETS.hotVsRaw}) → **${pf(ok)}**.`,
       );
     }
+    const pa = get(`${L.paySpread} (tRPC's adapter)`, c);
+    if (p && pa)
+      lines.push(
+        `* **The entry's own tRPC door (decision 019) vs tRPC's adapter, c=${c}:** spread ×${fmt(rps(p) / rps(pa))}, ping ×${fmt(rps(get(L.ping, c) ?? p) / rps(get(`${L.ping} (tRPC's adapter)`, c) ?? p))}.`,
+      );
+    if (p2 && pn && h2 && rh)
+      lines.push(
+        `* **As \`npm start\` runs on this box (one worker per core: 2), c=${c}:** spread ${fmt(rps(p2))} req/s vs ${fmt(rps(pn))} through \`next start\` = **${fmt(rps(p2) / rps(pn))}×** (target ≥ ${TARGETS.spreadVsNext}×: ${pf(rps(p2) / rps(pn) >= TARGETS.spreadVsNext)}); hot ${fmt(rps(h2))} vs raw hot ${fmt(rps(rh))} = **${fmt(rps(h2) / rps(rh))}** (target ≥ ${TARGETS.hotVsRaw}: ${pf(rps(h2) / rps(rh) >= TARGETS.hotVsRaw)}). The verdicts above are for one process.`,
+      );
     if (p && p2)
       lines.push(
         `* **Two workers vs one, c=${c}:** spread ×${fmt(rps(p2) / rps(p))}${h && h2 ? `, hot ×${fmt(rps(h2) / rps(h))}` : ""}, ping ×${fmt(rps(get(`${L.ping} (2 workers)`, c) ?? p) / rps(get(L.ping, c) ?? p))} (load generator and PostgreSQL on the same 2 cores).`,
@@ -861,7 +872,7 @@ a session and **10,000 vouchers** (80 % cash; expired, not yet effective, used u
 and minimum-limited ones); and, per run, pending orders of **0.01 USD** made in bulk
 (${PAY.spreadOrders.toLocaleString("en-US")} spread over the 1,000 accounts, ${PAY.hotOrders.toLocaleString("en-US")} for the hot voucher's owner, plus the raw side's).
 One Node entry process (\`npm start\`'s \`dist/server.mjs\`, \`WEB_CONCURRENCY=1\`, decision 017; ${build}), \`DATABASE_URL\` → ${BENCH_DB}, pool of 10;
-then, at c=${SAT[0]}, ping and spread pay through plain \`next start\` (the door before issue 13) and through the entry with two workers.
+then, at c=${SAT[0]}, ping and spread pay through plain \`next start\` (the door before issue 13), through the entry's API door with tRPC's own Node adapter (the door before decision 019; bench/adapter-server.ts) and through the entry with two workers (hot voucher too).
 * **raw money tx**: pgbench -M prepared -j 1; one transaction = \`BEGIN\`; conditional debit
   \`UPDATE coupons SET balance_minor = balance_minor − 1 WHERE id = … AND balance_minor >= 1 AND <valid now> RETURNING\`;
   ledger \`INSERT\` (Deduction, balance after); \`UPDATE orders SET status = 'Paid' … WHERE id = … AND status = 'Pending Payment'\`;

@@ -9,7 +9,7 @@ import { API_HEADERS } from "@/lib/security-headers";
 import type { RequestLike } from "./guard";
 import type { RouteHandler } from "./route";
 import { trpcRefusal } from "./trpc";
-import { answerTrpc } from "./trpc-node";
+import { answerTrpc, type TrpcAnswer } from "./trpc-node";
 
 /**
  * The Node entry's own door (issue 13, decision 017): the tRPC endpoint and the CSV exports served
@@ -96,8 +96,16 @@ export async function sendResponse(res: ServerResponse, response: Response, head
   }
 }
 
-/** Serves the request when it is the API's; false hands it to Next. */
-export function serveApi(req: IncomingMessage, res: ServerResponse): Promise<void> | false {
+/**
+ * Serves the request when it is the API's; false hands it to Next. `answer` serves a tRPC call once
+ * its refusals have run: the entry's own door (decision 019), or tRPC's adapter (the comparison test
+ * and bench:list's "before").
+ */
+export function serveApi(
+  req: IncomingMessage,
+  res: ServerResponse,
+  answer: TrpcAnswer = answerTrpc,
+): Promise<void> | false {
   const method = req.method ?? "GET";
   const path = (req.url ?? "/").split("?", 1)[0] ?? "/";
   if (!path.startsWith("/api/")) return false;
@@ -109,7 +117,7 @@ export function serveApi(req: IncomingMessage, res: ServerResponse): Promise<voi
     setApiHeaders(res);
     const refusal = trpcRefusal(like);
     if (refusal) return sendResponse(res, refusal);
-    return answerTrpc(req, res, trpc[1] as string, url, like);
+    return answer(req, res, trpc[1] as string, url, like);
   }
 
   if (method !== "GET" && method !== "HEAD") return false;

@@ -70,27 +70,33 @@ function jsonContent(type: string | null): boolean {
   return type?.toLowerCase().split(";", 1)[0]?.trim() === "application/json";
 }
 
-/**
- * Answers one request to `/api/trpc/<path>` (its refusals already run by the caller). Resolves
- * when the answer is written.
- */
-export async function answerTrpc(
+/** How the entry answers one call to `/api/trpc/<path>`, its refusals already run. */
+export type TrpcAnswer = (
   req: IncomingMessage & { body?: unknown },
   res: ServerResponse,
   path: string,
   url: URL,
   like: RequestLike,
-): Promise<void> {
+) => Promise<void>;
+
+/** tRPC's own Node adapter, with the Next route's options and context (the entry's door before decision 019). */
+export const answerByAdapter: TrpcAnswer = (req, res, path, _url, like) =>
+  nodeHTTPRequestHandler({
+    ...TRPC_OPTIONS,
+    req,
+    res,
+    path,
+    createContext: () => createContext(like.headers),
+  });
+
+/**
+ * Answers one request to `/api/trpc/<path>` (its refusals already run by the caller). Resolves
+ * when the answer is written.
+ */
+export const answerTrpc: TrpcAnswer = async (req, res, path, url, like) => {
   const method = like.method;
   const contentType = like.headers.get("content-type");
-  const fallback = () =>
-    nodeHTTPRequestHandler({
-      ...TRPC_OPTIONS,
-      req,
-      res,
-      path,
-      createContext: () => createContext(like.headers),
-    });
+  const fallback = () => answerByAdapter(req, res, path, url, like);
   const plain =
     method === "GET" ? contentType === null || jsonContent(contentType) : jsonContent(contentType);
   if (!plain) return fallback();
@@ -177,4 +183,4 @@ export async function answerTrpc(
       transformTRPCResponse(config, info.isBatchCall ? answers : (answers[0] as (typeof answers)[0])),
     ),
   );
-}
+};

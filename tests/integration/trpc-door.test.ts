@@ -1,24 +1,22 @@
 /**
  * The Node entry answers tRPC's JSON calls itself (server/http/trpc-node.ts, decision 019) instead of
  * through tRPC's Node adapter. Same procedures, same error shapes: every request below goes to two
- * servers on the same database, the entry's door and tRPC's own adapter behind the same refusals
- * and headers (what the entry ran before), and the answers must match byte for byte: status, body,
- * headers. The calls the console makes must take the lean path (a Content-Length answer); a
+ * servers on the same database, both running the entry's `serveApi` (the same refusals and headers),
+ * one answering with the entry's door and one with tRPC's own adapter (what the entry ran before).
+ * The answers must match byte for byte: status, body, headers. The calls the console makes must take the lean path (a Content-Length answer); a
  * streamed batch must still go to tRPC's adapter (a chunked answer).
  */
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { nodeHTTPRequestHandler } from "@trpc/server/adapters/node-http";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { provideAppDatabase } from "@/db";
 import { type DatabaseHandle, rows } from "@/db/client";
 import { DEMO_PASSWORD } from "@/db/seed";
-import { API_HEADERS } from "@/lib/security-headers";
 import { SESSION_COOKIE, signIn } from "@/server/auth/session";
 import { serveApi } from "@/server/http/node";
-import { MAX_BATCH_SIZE, TRPC_OPTIONS, trpcRefusal } from "@/server/http/trpc";
-import { createContext } from "@/server/trpc/context";
+import { MAX_BATCH_SIZE } from "@/server/http/trpc";
+import { answerByAdapter } from "@/server/http/trpc-node";
 import { eachDriver, seededDatabase, testDatabases } from "../db";
 import { callerFor } from "../helpers";
 
@@ -29,36 +27,6 @@ function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): P
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
 }
 const base = (s: http.Server) => `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
-
-/** tRPC's Node adapter behind the same refusal and headers: the entry's tRPC door before decision 019. */
-async function adapterDoor(req: IncomingMessage, res: ServerResponse) {
-  const headers = {
-    get: (name: string) => {
-      const v = req.headers[name.toLowerCase()];
-      return v === undefined ? null : Array.isArray(v) ? v.join(", ") : v;
-    },
-  };
-  const path = (req.url ?? "/").split("?", 1)[0] ?? "";
-  for (const h of API_HEADERS) res.setHeader(h.key, h.value);
-  const refusal = trpcRefusal({
-    method: req.method ?? "GET",
-    url: `http://${req.headers.host}${req.url}`,
-    headers,
-  });
-  if (refusal) {
-    res.statusCode = refusal.status;
-    for (const [k, v] of refusal.headers) res.setHeader(k, v);
-    res.end(Buffer.from(await refusal.arrayBuffer()));
-    return;
-  }
-  await nodeHTTPRequestHandler({
-    ...TRPC_OPTIONS,
-    req,
-    res,
-    path: path.slice("/api/trpc/".length),
-    createContext: () => createContext(headers),
-  });
-}
 
 type Call = {
   name: string;
@@ -119,7 +87,10 @@ describe.each(eachDriver(drivers))(
         const api = serveApi(req, res);
         if (api === false) res.writeHead(404).end();
       });
-      adapter = await listen((req, res) => void adapterDoor(req, res));
+      adapter = await listen((req, res) => {
+        const api = serveApi(req, res, answerByAdapter);
+        if (api === false) res.writeHead(404).end();
+      });
     });
     afterAll(async () => {
       lean?.close();
