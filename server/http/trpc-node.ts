@@ -60,7 +60,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.once("end", () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
-    req.once("error", reject);
+    req.once("error", reject); // also a client that goes away mid-body (Node's "aborted" error)
   });
 }
 

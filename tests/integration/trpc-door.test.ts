@@ -7,7 +7,7 @@
  * streamed batch must still go to tRPC's adapter (a chunked answer).
  */
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, connect } from "node:net";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { provideAppDatabase } from "@/db";
@@ -258,6 +258,33 @@ describe.each(eachDriver(drivers))(
         sql`SELECT status FROM orders WHERE id = ${order}`,
       );
       expect(paid?.status).toBe("Paid");
+    });
+    it("a client that goes away in the middle of its request body: the door settles, nothing is left waiting", async () => {
+      let settled: Promise<string> | undefined;
+      const server = await listen((req, res) => {
+        const api = serveApi(req, res);
+        if (api === false) res.writeHead(404).end();
+        else
+          settled = api.then(
+            () => "answered",
+            () => "settled",
+          );
+      });
+      const { port } = server.address() as AddressInfo;
+      const socket = connect(port, "127.0.0.1");
+      await new Promise<void>((r) => socket.once("connect", () => r()));
+      socket.write(
+        "POST /api/trpc/orders.pay HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" +
+          `Sec-Fetch-Site: same-origin\r\nCookie: ${SESSION_COOKIE}=${alice}\r\nContent-Length: 100\r\n\r\n{"orderId":`,
+      );
+      for (let i = 0; i < 100 && !settled; i++) await new Promise((r) => setTimeout(r, 10));
+      socket.destroy();
+      const outcome = await Promise.race([
+        settled,
+        new Promise((r) => setTimeout(() => r("still waiting"), 3000)),
+      ]);
+      expect(outcome).toBe("settled");
+      server.close();
     });
   },
 );
