@@ -23,7 +23,7 @@ import { TRPC_OPTIONS } from "./trpc";
  * that body through a WritableStream into the socket. On Node 20 those objects cost more than the
  * whole procedure call of a small query (measured: `new Request` with a signal ~33 µs, each
  * `AbortSignal.any` ~20 µs and two per request, `new Response` ~25 µs, plus the stream pipe and a
- * chunked body written in two syscalls; docs/BENCHMARKS.md, "The tRPC door").
+ * chunked body written in two syscalls; decision 019, and its same-run figures in docs/BENCHMARKS.md).
  *
  * This door answers the calls that need none of that, which is every call the console makes: a JSON
  * query (GET) or mutation (POST), alone or batched. It uses tRPC's own pieces for everything that
@@ -39,11 +39,8 @@ import { TRPC_OPTIONS } from "./trpc";
  */
 
 const config = TRPC_OPTIONS.router._def._config;
-const METHODS: Record<string, readonly string[]> = {
-  query: ["GET"],
-  mutation: ["POST"],
-  subscription: ["GET"],
-};
+// Subscriptions never get here: they go to tRPC's adapter before any procedure runs.
+const METHODS: Record<string, string> = { query: "GET", mutation: "POST" };
 const STREAM_RESPONSE_MESSAGE =
   "Cannot use stream-like response in non-streaming request - use httpBatchStreamLink";
 
@@ -146,7 +143,7 @@ export const answerTrpc: TrpcAnswer = async (req, res, path, url, like) => {
       try {
         if (!proc)
           throw new TRPCError({ code: "NOT_FOUND", message: `No procedure found on path "${call.path}"` });
-        if (!METHODS[type]?.includes(method)) {
+        if (METHODS[type] !== method) {
           throw new TRPCError({
             code: "METHOD_NOT_SUPPORTED",
             message: `Unsupported ${method}-request to ${type} procedure at path "${call.path}"`,
@@ -179,8 +176,6 @@ export const answerTrpc: TrpcAnswer = async (req, res, path, url, like) => {
   res.setHeader("content-type", "application/json");
   res.setHeader("vary", "trpc-accept, accept");
   res.end(
-    JSON.stringify(
-      transformTRPCResponse(config, info.isBatchCall ? answers : (answers[0] as (typeof answers)[0])),
-    ),
+    JSON.stringify(transformTRPCResponse(config, info.isBatchCall ? answers : (answers[0] as TRPCResponse))),
   );
 };
