@@ -136,9 +136,11 @@ describe.skipIf(drivers.length === 0)(
           await new Promise((r) => setTimeout(r, 10));
         }
         // Terminate every connection of the app (busy and idle), then let the lock go.
-        await admin`
-        SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-         WHERE datname = ${dbName} AND pid <> pg_backend_pid() AND pid <> ${lockPid ?? 0}`;
+        const terminated = (
+          await admin<{ pid: number }[]>`
+        SELECT pid, pg_terminate_backend(pid) FROM pg_stat_activity
+         WHERE datname = ${dbName} AND pid <> pg_backend_pid() AND pid <> ${lockPid ?? 0}`
+        ).map((r) => r.pid);
         await lock`ROLLBACK`;
         lock.release();
 
@@ -158,6 +160,17 @@ describe.skipIf(drivers.length === 0)(
           if (!o.ok) failedCleanly.unavailable += 1;
         }
         slowest.inflight = Math.max(slowest.inflight, settled.ms);
+
+        // The failover is over once the terminated backends have exited. pg_terminate_backend only
+        // signals them: under load one may still be alive here, and a request that takes its idle
+        // connection before it goes would be answered 503 (correctly, and safe to retry). Retries
+        // below start after that, as a client's backoff would.
+        for (let i = 0; i < 200; i++) {
+          const [left] = await admin<{ n: number }[]>`
+          SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = ANY(${terminated}::int[])`;
+          if ((left?.n ?? 0) === 0) break;
+          await new Promise((r) => setTimeout(r, 10));
+        }
 
         // Retrying every key answers within 2 s and lands exactly once.
         for (const c of payCalls) {
