@@ -154,6 +154,74 @@ export function mean(values: number[]): number {
   return values.reduce((a, b) => a + b, 0) / values.length;
 }
 
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+/** How many interleaved rounds the door comparisons run (BENCH_ROUNDS; 0 skips them). */
+export const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+
+/**
+ * Interleaved rounds (issue 13): every target once per round, the order rotated from round to round,
+ * so a slow stretch of this shared VM falls on all targets rather than on the one measured then.
+ * `run` answers one target's requests per second. One row per round.
+ */
+export async function interleavedRounds<T extends string>(
+  targets: readonly T[],
+  count: number,
+  run: (target: T, round: number) => Promise<number>,
+): Promise<Record<T, number>[]> {
+  const out: Record<T, number>[] = [];
+  for (let r = 0; r < count; r++) {
+    const row = {} as Record<T, number>;
+    for (let i = 0; i < targets.length; i++) {
+      const t = targets[(i + r) % targets.length] as T;
+      row[t] = await run(t, r + 1);
+      log(`round ${r + 1}: ${t} ${fmt(row[t])} req/s`);
+      await sleep(500);
+    }
+    out.push(row);
+  }
+  return out;
+}
+
+/**
+ * The rounds as a table: each target's req/s, then each ratio per round, then the median row; and
+ * for each ratio with a target, how many rounds met it.
+ */
+export function roundsTable<T extends string>(
+  rows: Record<T, number>[],
+  columns: { target: T; label: string }[],
+  ratios: { label: string; of: T; to: T; min?: number }[],
+): { table: string; verdicts: { label: string; median: number; met: number; min?: number }[] } {
+  const body = rows.map((r, i) => [
+    String(i + 1),
+    ...columns.map((c) => fmt(r[c.target])),
+    ...ratios.map((q) => fmt(r[q.of] / r[q.to])),
+  ]);
+  const med = (f: (r: Record<T, number>) => number) => median(rows.map(f));
+  body.push([
+    "**median**",
+    ...columns.map((c) => fmt(med((r) => r[c.target]))),
+    ...ratios.map((q) => `**${fmt(med((r) => r[q.of] / r[q.to]))}**`),
+  ]);
+  return {
+    table: table(["round", ...columns.map((c) => c.label), ...ratios.map((q) => q.label)], body, [
+      "l",
+      ...columns.map(() => "r" as const),
+      ...ratios.map(() => "r" as const),
+    ]),
+    verdicts: ratios.map((q) => ({
+      label: q.label,
+      median: med((r) => r[q.of] / r[q.to]),
+      met: rows.filter((r) => q.min !== undefined && r[q.of] / r[q.to] >= q.min).length,
+      min: q.min,
+    })),
+  };
+}
+
 /** Rounds for tables: 3 significant digits, but no exponent notation. */
 export function fmt(v: number | null | undefined, digits = 3): string {
   if (v === null || v === undefined || Number.isNaN(v)) return "–";
