@@ -19,10 +19,18 @@
 import cluster from "node:cluster";
 import http, { type ServerResponse } from "node:http";
 import os from "node:os";
+import v8 from "node:v8";
 import { appDatabase } from "@/db";
 import { ConfigError, parseEntryEnv, serverEnv } from "@/server/env";
 import { serveApi } from "@/server/http/node";
 import { stopJobs } from "./jobs/start";
+
+// V8 moves objects from an allocation site that often outlives a young-generation collection
+// straight to the old generation ("pretenuring"). Under load every request's objects are in flight
+// at some collection, so V8 pretenured the per-request rows and strings of a page: they died in the
+// old generation, each young collection took 2–4 ms instead of ~1 and the heap grew until a full
+// collection. Off for the serving processes (decision 019, its addendum of 2026-12-01).
+v8.setFlagsFromString("--no-allocation-site-pretenuring");
 
 // Next and React pick their production builds from NODE_ENV; `next start` sets it the same way.
 (process.env as Record<string, string | undefined>).NODE_ENV ??= "production";
